@@ -1,0 +1,53 @@
+//! Generates the typed Knot client from the vendored OpenAPI spec at compile time.
+//!
+//! The spec is `openapi/openapi.yaml`, or the file named by `KNOT_OPENAPI_SPEC` (to try a
+//! candidate spec without touching the tree). All the work happens in `knot-codegen`;
+//! this file only wires it to Cargo: what to watch, where to write, how to fail.
+
+use std::path::{Path, PathBuf};
+
+const DEFAULT_SPEC: &str = "openapi/openapi.yaml";
+const SPEC_ENV: &str = "KNOT_OPENAPI_SPEC";
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed={SPEC_ENV}");
+    let spec = std::env::var(SPEC_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_SPEC.to_owned());
+    println!("cargo::rerun-if-changed={spec}");
+
+    // Relative paths are relative to the crate root, which is the build script's cwd.
+    let generated = match knot_codegen::generate_file(&spec) {
+        Ok(generated) => generated,
+        Err(error) => fail(&error.to_string()),
+    };
+    if !generated.notes.is_empty() {
+        let summary = generated.notes.summary();
+        build_print::warn!(
+            "{spec}: {} conversion(s) lost information: {}",
+            summary.len(),
+            summary.join("; ")
+        );
+    }
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write(&out_dir.join("knot_client.rs"), &generated.client);
+    write(&out_dir.join("knot_contract.rs"), &generated.contract);
+}
+
+/// Writes only when the content changed, so an unchanged spec does not touch mtimes.
+fn write(path: &Path, content: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return;
+    }
+    if let Err(e) = std::fs::write(path, content) {
+        fail(&format!("cannot write {}: {e}", path.display()));
+    }
+}
+
+/// One clear message and a failed build; no panic, no backtrace.
+fn fail(message: &str) -> ! {
+    println!("cargo::error={message}");
+    std::process::exit(1)
+}

@@ -1,0 +1,244 @@
+//! Generator-specific adaptations of a 3.0 document, applied after [`crate::upgrade`].
+//!
+//! These do not change what the API means; they change what progenitor is asked to
+//! generate so that the client is robust against what real servers send:
+//!
+//! - **Error responses are left to the `ext` layer.** progenitor panics when an
+//!   operation's error responses use different schemas, decodes error bodies into closed
+//!   types (an unknown `error_code` fails) and drops bodies that do not match (Knot's
+//!   500 is `{"message": ...}`). Without them, every non-2xx status reaches the caller
+//!   as the raw response, which `knot_api::Error` classifies with nothing lost.
+//! - **Response enums are open.** A string enum reachable from any response becomes a
+//!   string (known values listed in its docs); for a property of a component schema
+//!   the closed enum is still generated as a companion type `{Schema}{Property}`.
+//! - **Responses tolerate unknown fields** (`additionalProperties: false` is dropped
+//!   from response schemas).
+//! - `format: uuid` stays a `String` (Knot's session ids are not RFC 4122 UUIDs) and
+//!   `pattern` is not compiled into newtypes (it would need a regex engine at run time).
+//! - One success type per operation, one media type per body (progenitor handles one).
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde_json::{Map, Value, json};
+
+use crate::notes::Notes;
+use crate::pointer::join;
+use crate::walk;
+
+/// Applies every adaptation in place.
+pub fn adapt(doc: &mut Value, notes: &mut Notes) {
+    let response_schemas = response_reachable(doc);
+    for at in &response_schemas {
+        open_response_schema(doc, at);
+    }
+    for op in walk::operations(doc) {
+        single_success(doc, &op, notes);
+        single_request_media_type(doc, &op, notes);
+    }
+    for root in walk::schema_roots(doc) {
+        strip_runtime_constraints(doc, &root, notes);
+    }
+}
+
+/// Pointers of schema roots whose data appears in some response (success or error),
+/// including component schemas reached through `$ref`.
+fn response_reachable(doc: &Value) -> Vec<String> {
+    let mut roots: Vec<String> = walk::schema_roots(doc)
+        .into_iter()
+        .filter(|at| at.contains("/responses/"))
+        .collect();
+    let mut seen: BTreeSet<String> = roots.iter().cloned().collect();
+    let mut queue: VecDeque<String> = roots.iter().cloned().collect();
+    while let Some(at) = queue.pop_front() {
+        let Some(schema) = walk::pointer_get(doc, &at) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        walk::refs(schema, &at, &mut found);
+        for (reference, _) in found {
+            if reference.starts_with("#/components/schemas/") && seen.insert(reference.clone()) {
+                roots.push(reference.clone());
+                queue.push_back(reference);
+            }
+        }
+    }
+    roots
+}
+
+fn open_response_schema(doc: &mut Value, root: &str) {
+    let mut companions = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(at) = stack.pop() {
+        let Some(schema) = walk::pointer_get_mut(doc, &at) else {
+            continue;
+        };
+        if let Value::Object(map) = schema {
+            if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+                map.remove("additionalProperties");
+            }
+            if let Some(companion) = open_enum(map)
+                && let Some(name) = companion_name(root, &at)
+            {
+                companions.push((name, companion));
+            }
+        }
+        stack.extend(walk::child_schemas(schema, &at));
+    }
+    let Some(Value::Object(components)) = doc.get_mut("components") else {
+        return;
+    };
+    let Some(Value::Object(schemas)) = components.get_mut("schemas") else {
+        return;
+    };
+    for (name, schema) in companions {
+        schemas.entry(name).or_insert(schema);
+    }
+}
+
+/// Turns a string enum into an open string; returns the closed enum as a companion.
+fn open_enum(map: &mut Map<String, Value>) -> Option<Value> {
+    let Some(Value::Array(values)) = map.get("enum") else {
+        return None;
+    };
+    if values.is_empty() || !values.iter().all(Value::is_string) {
+        return None;
+    }
+    let values = values.clone();
+    map.remove("enum");
+    map.insert("type".into(), json!("string"));
+    let listed = values
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut description = map
+        .get("description")
+        .and_then(Value::as_str)
+        .map(|d| format!("{d}\n\n"))
+        .unwrap_or_default();
+    description.push_str(&format!(
+        "Known values: {listed}. Other values are kept as they arrive."
+    ));
+    let companion_doc = map
+        .get("description")
+        .and_then(Value::as_str)
+        .map(|d| format!("{d}\n\nThe values known when this crate was generated."))
+        .unwrap_or_else(|| "The values known when this crate was generated.".into());
+    map.insert("description".into(), Value::String(description));
+    Some(json!({ "type": "string", "enum": values, "description": companion_doc }))
+}
+
+/// `#/components/schemas/Error` + property `error_code` → `ErrorErrorCode`, the name
+/// typify would have given the inline enum, so downstream names stay stable.
+fn companion_name(root: &str, at: &str) -> Option<String> {
+    let schema = root.strip_prefix("#/components/schemas/")?;
+    let rest = at.strip_prefix(root)?;
+    let property = rest.strip_prefix("/properties/")?;
+    if property.contains('/') {
+        return None;
+    }
+    Some(format!("{}{}", pascal(schema), pascal(property)))
+}
+
+/// `error_code` → `ErrorCode`.
+pub fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut chars = p.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(chars).collect::<String>()
+        })
+        .collect()
+}
+
+fn single_success(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
+    let Some(Value::Object(responses)) =
+        walk::pointer_get_mut(doc, &format!("{}/responses", op.pointer))
+    else {
+        return;
+    };
+    let codes: Vec<String> = responses.keys().cloned().collect();
+    let mut first_success: Option<Value> = None;
+    for code in codes {
+        let success = code.starts_with('2');
+        if !success {
+            responses.remove(&code);
+            continue;
+        }
+        let content = responses[&code].get("content").cloned();
+        match &first_success {
+            None => first_success = Some(content.unwrap_or(Value::Null)),
+            Some(first) if *first == content.clone().unwrap_or(Value::Null) => {}
+            Some(_) => {
+                responses.remove(&code);
+                notes.add(
+                    format!(
+                        "{}: success response {code} has another type than the first; it arrives as an unexpected response",
+                        op.label()
+                    ),
+                    join(&format!("{}/responses", op.pointer), &code),
+                );
+            }
+        }
+    }
+    for response in responses.values_mut() {
+        keep_one_media_type(response, op, notes);
+    }
+}
+
+fn single_request_media_type(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
+    if let Some(body) = walk::pointer_get_mut(doc, &format!("{}/requestBody", op.pointer)) {
+        keep_one_media_type(body, op, notes);
+    }
+}
+
+fn keep_one_media_type(holder: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
+    let Some(Value::Object(content)) = holder.get_mut("content") else {
+        return;
+    };
+    if content.len() <= 1 {
+        return;
+    }
+    let preferred = content
+        .keys()
+        .find(|m| *m == "application/json")
+        .or_else(|| content.keys().find(|m| m.ends_with("+json")))
+        .or_else(|| content.keys().next())
+        .cloned()
+        .expect("non-empty");
+    let dropped: Vec<String> = content
+        .keys()
+        .filter(|m| **m != preferred)
+        .cloned()
+        .collect();
+    content.retain(|m, _| *m == preferred);
+    notes.add(
+        format!(
+            "{}: only `{preferred}` is generated (dropped {})",
+            op.label(),
+            dropped.join(", ")
+        ),
+        op.pointer.clone(),
+    );
+}
+
+fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
+    let mut stack = vec![root.to_owned()];
+    while let Some(at) = stack.pop() {
+        let Some(schema) = walk::pointer_get_mut(doc, &at) else {
+            continue;
+        };
+        if let Value::Object(map) = schema {
+            if map.get("format").and_then(Value::as_str) == Some("uuid") {
+                map.remove("format");
+                notes.add("`format: uuid` generated as String", at.clone());
+            }
+            if map.remove("pattern").is_some() {
+                notes.add("`pattern` not enforced by the generated types", at.clone());
+            }
+        }
+        stack.extend(walk::child_schemas(schema, &at));
+    }
+}

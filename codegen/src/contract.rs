@@ -1,0 +1,247 @@
+//! The request contract and examples of each operation, extracted from the spec for the
+//! hand-written layer: which body fields exist (so a rule about a field the spec dropped
+//! no longer applies), their limits, and the spec's example bodies (the messages
+//! validation errors reuse, the answers the embedded mock gives).
+
+use serde_json::{Map, Value};
+
+use crate::pointer;
+use crate::walk;
+
+/// One operation's contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Upper-case method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Properties of the JSON request body, in spec order.
+    pub body_fields: Vec<Field>,
+    /// A success body built from the spec's examples, when it has any.
+    pub success_example: Option<Value>,
+    /// Named error examples: status, name, body.
+    pub error_examples: Vec<(u16, String, Value)>,
+}
+
+/// One request body property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Property name.
+    pub name: String,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Accepts `null`.
+    pub nullable: bool,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `maxLength` of the values of a map (`additionalProperties`).
+    pub value_max_length: Option<u64>,
+    /// String `enum` values.
+    pub allowed: Vec<String>,
+    /// The JSON type (`string`, `object`, ...), when the schema names one.
+    pub json_type: Option<String>,
+}
+
+/// Extracts the contract of every operation from a (3.0, checked) document.
+pub fn extract(doc: &Value) -> Vec<Operation> {
+    walk::operations(doc)
+        .into_iter()
+        .filter_map(|op| {
+            let operation = walk::pointer_get(doc, &op.pointer)?;
+            let id = operation.get("operationId")?.as_str()?.to_owned();
+            let body_schema = operation
+                .get("requestBody")
+                .map(|b| deref(doc, b))
+                .and_then(|b| json_media(b))
+                .and_then(|m| m.get("schema"));
+            let body_fields = body_schema.map(|s| fields(doc, s)).unwrap_or_default();
+            let mut success_example = None;
+            let mut error_examples = Vec::new();
+            if let Some(Value::Object(responses)) = operation.get("responses") {
+                for (code, response) in responses {
+                    let response = deref(doc, response);
+                    let Some(media) = json_media(response) else {
+                        continue;
+                    };
+                    if code.starts_with('2') {
+                        if success_example.is_none() {
+                            success_example = media_example(doc, media);
+                        }
+                        continue;
+                    }
+                    let Ok(status) = code.parse::<u16>() else {
+                        continue;
+                    };
+                    if let Some(Value::Object(examples)) = media.get("examples") {
+                        for (name, example) in examples {
+                            if let Some(value) = deref(doc, example).get("value") {
+                                error_examples.push((status, name.clone(), value.clone()));
+                            }
+                        }
+                    } else if let Some(value) = media.get("example") {
+                        error_examples.push((status, format!("Status{status}"), value.clone()));
+                    }
+                }
+            }
+            Some(Operation {
+                id,
+                method: op.method.to_uppercase(),
+                path: op.path,
+                body_fields,
+                success_example,
+                error_examples,
+            })
+        })
+        .collect()
+}
+
+fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    for _ in 0..16 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) => match pointer::resolve(doc, r) {
+                Some(target) => current = target,
+                None => return current,
+            },
+            None => return current,
+        }
+    }
+    current
+}
+
+fn json_media(holder: &Value) -> Option<&Value> {
+    let content = holder.get("content")?.as_object()?;
+    content.get("application/json").or_else(|| {
+        content
+            .iter()
+            .find(|(m, _)| m.ends_with("+json"))
+            .map(|(_, v)| v)
+    })
+}
+
+fn media_example(doc: &Value, media: &Value) -> Option<Value> {
+    if let Some(example) = media.get("example") {
+        return Some(example.clone());
+    }
+    if let Some(Value::Object(examples)) = media.get("examples")
+        && let Some((_, first)) = examples.iter().next()
+    {
+        return deref(doc, first).get("value").cloned();
+    }
+    schema_example(doc, media.get("schema")?, 0)
+}
+
+/// An example assembled from a schema's own and its properties' `example`s.
+fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    let schema = deref(doc, schema);
+    if let Some(example) = schema.get("example") {
+        return Some(example.clone());
+    }
+    if depth > 8 {
+        return None;
+    }
+    let properties = schema.get("properties")?.as_object()?;
+    let mut out = Map::new();
+    for (name, property) in properties {
+        if let Some(example) = schema_example(doc, property, depth + 1) {
+            out.insert(name.clone(), example);
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+fn fields(doc: &Value, schema: &Value) -> Vec<Field> {
+    let schema = deref(doc, schema);
+    let mut out: Vec<Field> = Vec::new();
+    let mut required: Vec<String> = Vec::new();
+    let mut parts = vec![schema];
+    if let Some(Value::Array(all)) = schema.get("allOf") {
+        parts.extend(all.iter().map(|s| deref(doc, s)));
+    }
+    for part in parts {
+        if let Some(Value::Array(names)) = part.get("required") {
+            required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        let Some(Value::Object(properties)) = part.get("properties") else {
+            continue;
+        };
+        for (name, property) in properties {
+            if out.iter().any(|f| f.name == *name) {
+                continue;
+            }
+            let property = deref(doc, property);
+            let number = |key: &str| property.get(key).and_then(Value::as_u64);
+            out.push(Field {
+                name: name.clone(),
+                required: false,
+                nullable: property.get("nullable") == Some(&Value::Bool(true)),
+                max_length: number("maxLength"),
+                max_properties: number("maxProperties"),
+                value_max_length: property
+                    .get("additionalProperties")
+                    .map(|a| deref(doc, a))
+                    .and_then(|a| a.get("maxLength"))
+                    .and_then(Value::as_u64),
+                allowed: property
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|vs| {
+                        vs.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                json_type: property
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            });
+        }
+    }
+    for field in &mut out {
+        field.required = required.contains(&field.name);
+    }
+    out
+}
+
+/// Rust source for the contract, as data for `knot_api::contract`.
+pub fn to_rust(operations: &[Operation]) -> String {
+    let mut s = String::from(
+        "// @generated by knot-codegen from the OpenAPI spec. Do not edit.\n\
+         /// Every operation of the spec this crate was built from.\n\
+         pub static OPERATIONS: &[crate::contract::OperationContract] = &[\n",
+    );
+    for op in operations {
+        s.push_str("    crate::contract::OperationContract {\n");
+        s.push_str(&format!("        operation_id: {:?},\n", op.id));
+        s.push_str(&format!("        method: {:?},\n", op.method));
+        s.push_str(&format!("        path: {:?},\n", op.path));
+        s.push_str("        body_fields: &[\n");
+        for f in &op.body_fields {
+            s.push_str(&format!(
+                "            crate::contract::FieldContract {{ name: {:?}, required: {}, nullable: {}, max_length: {:?}, max_properties: {:?}, value_max_length: {:?}, allowed: &{:?}, json_type: {:?} }},\n",
+                f.name, f.required, f.nullable, f.max_length, f.max_properties, f.value_max_length, f.allowed, f.json_type
+            ));
+        }
+        s.push_str("        ],\n");
+        s.push_str(&format!(
+            "        success_example: {:?},\n",
+            op.success_example.as_ref().map(Value::to_string)
+        ));
+        s.push_str("        error_examples: &[\n");
+        for (status, name, body) in &op.error_examples {
+            s.push_str(&format!(
+                "            crate::contract::ErrorExample {{ status: {status}, name: {name:?}, body: {:?} }},\n",
+                body.to_string()
+            ));
+        }
+        s.push_str("        ],\n    },\n");
+    }
+    s.push_str("];\n");
+    s
+}

@@ -1,0 +1,56 @@
+//! Running progenitor on the converted document and formatting its output.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+/// How the generated client is shaped. Shared by build.rs and the tests.
+pub fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        // Builders: a later spec adding an optional field does not break callers.
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // The `ext` layer implements `ClientHooks` for the generated `Client`;
+        // forgetting it is a compile error rather than silently skipped auth.
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_inner_type(quote::quote!(crate::ext::hooks::HookState))
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq");
+    settings
+}
+
+/// Generates formatted Rust source for a 3.0 document.
+pub fn generate(doc: &Value) -> Result<String, String> {
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        format!("not a valid OpenAPI 3.0 document after conversion, at `{path}`: {inner}")
+    })?;
+    let settings = settings();
+    let tokens = without_panic_output(|| Generator::new(&settings).generate_tokens(&spec))
+        .map_err(|panic| {
+            format!("progenitor cannot generate this spec (it panicked: {panic}); simplify the construct it names")
+        })?
+        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Runs `f`, turning a panic into its message and keeping the default hook quiet so no
+/// backtrace reaches the build output.
+fn without_panic_output<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".into())
+    })
+}

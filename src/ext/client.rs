@@ -1,0 +1,320 @@
+//! [`KnotClient`]: the generated client with auth, validation and retry attached, plus
+//! the calls worth a hand-written shape (`create_session`).
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use bytes::Bytes;
+use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::config::{Environment, KnotConfig};
+use super::credentials::Credentials;
+use super::error::{self, ConfigError, Error};
+use super::hooks::HookState;
+use super::options::{CALL, CallContext, RequestOptions};
+use super::retry::RetryPolicy;
+use super::session::Session;
+use crate::contract;
+use crate::generated::Client;
+
+/// The Knot client. Cheap to clone (clones share the connection pool).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), knot_api::Error> {
+/// let knot = knot_api::KnotClient::from_env()?;
+/// let session = knot
+///     .create_session(&serde_json::json!({
+///         "type": "card_switcher",
+///         "external_user_id": "user-123",
+///         "card_id": "card-456",
+///     }))
+///     .await?;
+/// let token = session.expose_token(); // hand to Knot's SDK; never log it
+/// # let _ = token; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct KnotClient {
+    api: Client,
+    credentials: Option<Credentials>,
+}
+
+impl KnotClient {
+    /// A builder with Knot's defaults (development environment, 2 retries).
+    pub fn builder() -> KnotClientBuilder {
+        KnotClientBuilder::default()
+    }
+
+    /// A client configured from `KNOT_CLIENT_ID`, `KNOT_SECRET`, `KNOT_ENVIRONMENT`,
+    /// `KNOT_BASE_URL` and `KNOT_MAX_RETRIES`. Missing credentials are an error here.
+    pub fn from_env() -> Result<Self, Error> {
+        let config = KnotConfig::from_lookup(|name| std::env::var(name).ok())?;
+        KnotClientBuilder { config, http: None }.build()
+    }
+
+    /// The generated client, with this client's hooks. Every operation of the spec is
+    /// there; run it through [`KnotClient::call`] to get [`Error`] instead of
+    /// progenitor's error.
+    pub fn api(&self) -> &Client {
+        &self.api
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.api)
+    }
+
+    /// The credentials in use (the secret stays redacted in `Debug`).
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
+    /// Awaits a generated operation and converts its outcome.
+    ///
+    /// ```no_run
+    /// # async fn run(knot: knot_api::KnotClient) -> Result<(), knot_api::Error> {
+    /// use knot_api::types;
+    /// let body = types::SessionCreateBody::builder()
+    ///     .type_(types::SessionCreateBodyType::Link)
+    ///     .external_user_id("user-123");
+    /// let response = knot.call(knot.api().session_create().body(body).send()).await?;
+    /// # let _ = response; Ok(()) }
+    /// ```
+    pub async fn call<T, E, F>(&self, operation: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        E: fmt::Debug,
+    {
+        self.call_with(RequestOptions::default(), operation).await
+    }
+
+    /// [`KnotClient::call`] with per-call options (extra body fields, retries).
+    pub async fn call_with<T, E, F>(
+        &self,
+        options: RequestOptions,
+        operation: F,
+    ) -> Result<T, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        E: fmt::Debug,
+    {
+        let context = CallContext::new(options);
+        CALL.scope(context, async move {
+            match operation.await {
+                Ok(value) => Ok(value.into_inner()),
+                Err(e) => {
+                    let status = CALL.with(CallContext::status);
+                    Err(error::from_progenitor(e, status).await)
+                }
+            }
+        })
+        .await
+    }
+
+    /// Creates a session (`POST /session/create`).
+    ///
+    /// `body` is anything that serializes to the request JSON: the generated
+    /// `types::SessionCreateBody` (built with its builder), or a `serde_json::Value`.
+    /// It is validated before sending; an invalid body returns [`Error::Validation`]
+    /// and nothing is sent.
+    pub async fn create_session<B: Serialize + ?Sized>(&self, body: &B) -> Result<Session, Error> {
+        self.create_session_with(body, RequestOptions::default())
+            .await
+    }
+
+    /// [`KnotClient::create_session`] with per-call options, e.g. fields the spec does
+    /// not list yet: `RequestOptions::new().extra_body("merchant_id", 45)`.
+    pub async fn create_session_with<B: Serialize + ?Sized>(
+        &self,
+        body: &B,
+        options: RequestOptions,
+    ) -> Result<Session, Error> {
+        let (status, bytes) = self.send_json("session_create", body, options).await?;
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| error::decode_error(status, bytes.clone(), &e))?;
+        match value.get("session").and_then(Value::as_str) {
+            Some(token) if !token.is_empty() => Ok(Session::new(token.to_owned())),
+            _ => Err(error::missing_field(
+                status,
+                bytes,
+                "the response has no `session` string",
+            )),
+        }
+    }
+
+    /// Sends `body` as JSON to the operation named `operation_id` in the spec, through
+    /// the same hooks as the generated operations, and returns a success body's bytes.
+    pub async fn send_json<B: Serialize + ?Sized>(
+        &self,
+        operation_id: &str,
+        body: &B,
+        options: RequestOptions,
+    ) -> Result<(StatusCode, Bytes), Error> {
+        let operation = contract::operation(operation_id).ok_or_else(|| {
+            ConfigError::new(format!(
+                "the spec this crate was built from has no operation `{operation_id}`"
+            ))
+        })?;
+        let method = Method::from_bytes(operation.method.as_bytes())
+            .map_err(|_| ConfigError::new(format!("bad method {}", operation.method)))?;
+        let url = format!("{}{}", self.base_url(), operation.path);
+        let mut request = progenitor_client::ClientInfo::client(&self.api)
+            .request(method, url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(
+                "api-version",
+                <Client as progenitor_client::ClientInfo<HookState>>::api_version(),
+            )
+            .json(body)
+            .build()
+            .map_err(error::transport)?;
+        let info = OperationInfo {
+            operation_id: operation.operation_id,
+        };
+        CALL.scope(CallContext::new(options), async {
+            self.api
+                .pre::<()>(&mut request, &info)
+                .await
+                .map_err(pre_hook_error)?;
+            let response = self
+                .api
+                .exec(request, &info)
+                .await
+                .map_err(error::transport)?;
+            let status = response.status();
+            let bytes = response.bytes().await.map_err(error::transport)?;
+            if status.is_success() {
+                Ok((status, bytes))
+            } else {
+                Err(error::from_error_response(status, bytes))
+            }
+        })
+        .await
+    }
+}
+
+fn pre_hook_error(e: progenitor_client::Error<()>) -> Error {
+    match e {
+        progenitor_client::Error::Custom(text) => {
+            match super::validation::ValidationError::from_wire(&text) {
+                Some(v) => Error::Validation(v),
+                None => Error::Config(ConfigError::new(text)),
+            }
+        }
+        other => Error::Config(ConfigError::new(other.to_string())),
+    }
+}
+
+impl fmt::Debug for KnotClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KnotClient")
+            .field("base_url", &self.base_url())
+            .field("credentials", &self.credentials)
+            .field("hooks", progenitor_client::ClientInfo::inner(&self.api))
+            .finish()
+    }
+}
+
+/// Builds a [`KnotClient`].
+#[derive(Debug, Clone, Default)]
+pub struct KnotClientBuilder {
+    config: KnotConfig,
+    http: Option<reqwest::Client>,
+}
+
+impl KnotClientBuilder {
+    /// Knot client id and secret (HTTP Basic).
+    pub fn credentials(mut self, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config.credentials = Some(Credentials::new(client_id, secret));
+        self
+    }
+
+    /// Knot's development or production environment.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.config.base_url = environment.base_url().to_owned();
+        self
+    }
+
+    /// Any base URL (a proxy, the embedded mock); overrides the environment.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.config.base_url = url.into();
+        self
+    }
+
+    /// Time allowed to connect (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, request to end of body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// Shorthand for the policy's retry count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.config.retry = self.config.retry.with_max_retries(retries);
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.config.user_agent = user_agent.into();
+        self
+    }
+
+    /// Turns local validation off (for when Knot relaxes a rule before the spec does).
+    pub fn validation(mut self, enabled: bool) -> Self {
+        self.config.validate = enabled;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its own timeouts, proxy, TLS); the builder's
+    /// timeouts and user agent then do not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client. Missing or blank credentials and a bad base URL are errors
+    /// here, not a 401 later.
+    pub fn build(self) -> Result<KnotClient, Error> {
+        let credentials = self.config.credentials.clone().ok_or_else(|| {
+            ConfigError::new("no Knot credentials (client_id and secret) were given")
+        })?;
+        let authorization = credentials.authorization()?;
+        let base_url = self.config.checked_base_url()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                crate::tls::install_default_provider();
+                reqwest::Client::builder()
+                    .connect_timeout(self.config.connect_timeout)
+                    .timeout(self.config.timeout)
+                    .user_agent(self.config.user_agent.clone())
+                    .build()
+                    .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let hooks = HookState::new(
+            Some(authorization),
+            self.config.retry.clone(),
+            self.config.validate,
+        );
+        Ok(KnotClient {
+            api: Client::new_with_client(&base_url, http, hooks),
+            credentials: Some(credentials),
+        })
+    }
+}

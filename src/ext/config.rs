@@ -1,0 +1,152 @@
+//! Where and how the client talks to Knot: environment, timeouts, retries, user agent,
+//! and reading all of it from `KNOT_*` environment variables.
+
+use std::time::Duration;
+
+use super::credentials::Credentials;
+use super::error::{ConfigError, Error};
+use super::retry::RetryPolicy;
+
+/// Knot's hosted environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Environment {
+    /// `https://development.knotapi.com` (the spec's server; the default).
+    #[default]
+    Development,
+    /// `https://production.knotapi.com`.
+    Production,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Development => "https://development.knotapi.com",
+            Environment::Production => "https://production.knotapi.com",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Environment::Development),
+            "production" | "prod" => Ok(Environment::Production),
+            other => Err(ConfigError::new(format!(
+                "unknown Knot environment `{other}` (expected `development` or `production`)"
+            ))
+            .into()),
+        }
+    }
+}
+
+/// Default time to establish a connection (TCP + TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for one attempt, from sending the request to the end of the body.
+/// Knot answers `session/create` in well under a second; 30 s leaves room for a slow
+/// network without letting a hung connection hold a caller for minutes. Each retry gets
+/// its own 30 s, so the worst case is `(retries + 1) × timeout` plus the backoff delays.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The `User-Agent` sent by default.
+pub const DEFAULT_USER_AGENT: &str = concat!("knot-api-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Environment variable names read by [`super::KnotClient::from_env`].
+pub mod env_vars {
+    /// Knot client id.
+    pub const CLIENT_ID: &str = "KNOT_CLIENT_ID";
+    /// Knot secret.
+    pub const SECRET: &str = "KNOT_SECRET";
+    /// `development` (default) or `production`.
+    pub const ENVIRONMENT: &str = "KNOT_ENVIRONMENT";
+    /// Any base URL; overrides the environment.
+    pub const BASE_URL: &str = "KNOT_BASE_URL";
+    /// Retries after the first attempt.
+    pub const MAX_RETRIES: &str = "KNOT_MAX_RETRIES";
+}
+
+/// Everything a [`super::KnotClient`] is built from.
+#[derive(Debug, Clone)]
+pub struct KnotConfig {
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) base_url: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+    pub(crate) validate: bool,
+}
+
+impl Default for KnotConfig {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            base_url: Environment::default().base_url().to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            validate: true,
+        }
+    }
+}
+
+impl KnotConfig {
+    /// Reads `KNOT_*` variables through `get` (the process environment in production,
+    /// a map in tests).
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let client_id = get(env_vars::CLIENT_ID)
+            .ok_or_else(|| ConfigError::new(format!("{} is not set", env_vars::CLIENT_ID)))?;
+        let secret = get(env_vars::SECRET)
+            .ok_or_else(|| ConfigError::new(format!("{} is not set", env_vars::SECRET)))?;
+        let mut config = KnotConfig {
+            credentials: Some(Credentials::new(client_id, secret)),
+            ..KnotConfig::default()
+        };
+        if let Some(environment) = get(env_vars::ENVIRONMENT) {
+            let environment: Environment = environment.parse()?;
+            config.base_url = environment.base_url().to_owned();
+        }
+        if let Some(url) = get(env_vars::BASE_URL) {
+            config.base_url = url;
+        }
+        if let Some(retries) = get(env_vars::MAX_RETRIES) {
+            let retries = retries.trim().parse::<u32>().map_err(|_| {
+                ConfigError::new(format!(
+                    "{} must be a whole number, found `{retries}`",
+                    env_vars::MAX_RETRIES
+                ))
+            })?;
+            config.retry = config.retry.with_max_retries(retries);
+        }
+        Ok(config)
+    }
+
+    /// Checks the base URL: absolute http(s), no credentials or query in it.
+    pub(crate) fn checked_base_url(&self) -> Result<String, Error> {
+        let url = reqwest::Url::parse(&self.base_url).map_err(|e| {
+            ConfigError::new(format!("invalid Knot base URL `{}`: {e}", self.base_url))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ConfigError::new(format!(
+                "the Knot base URL must be http or https, found `{}`",
+                url.scheme()
+            ))
+            .into());
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ConfigError::new(
+                "the Knot base URL must not contain credentials; use KNOT_CLIENT_ID and KNOT_SECRET",
+            )
+            .into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(
+                ConfigError::new("the Knot base URL must not have a query or fragment").into(),
+            );
+        }
+        Ok(self.base_url.trim_end_matches('/').to_owned())
+    }
+}

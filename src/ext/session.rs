@@ -1,0 +1,74 @@
+//! A Knot session: the token the mobile/web SDK is initialised with.
+//!
+//! Knot: "Sessions last 30 minutes. It is best practice to create a new session each time
+//! you initialize the SDK and not log the session in any internal or 3rd party tooling."
+//! So [`Session`] never shows its token in `Debug` or `Display`, has no `Serialize`, and
+//! is read only through [`Session::expose_token`].
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// How long Knot keeps a session valid.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// A session created by Knot.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    token: String,
+    created_at: DateTime<Utc>,
+}
+
+impl Session {
+    pub(crate) fn new(token: String) -> Self {
+        Self {
+            token,
+            created_at: Utc::now(),
+        }
+    }
+
+    /// The session token, for handing to Knot's SDK. Do not log it.
+    pub fn expose_token(&self) -> &str {
+        &self.token
+    }
+
+    /// The token, consuming the session.
+    pub fn into_token(self) -> String {
+        self.token
+    }
+
+    /// When this client received the session.
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// When Knot stops accepting it (30 minutes after creation, measured locally).
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.created_at + chrono::Duration::from_std(SESSION_LIFETIME).expect("30 minutes fits")
+    }
+
+    /// Whether the 30 minutes have passed.
+    pub fn is_expired(&self) -> bool {
+        Utc::now() >= self.expires_at()
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("token", &"[redacted]")
+            .field("expires_at", &self.expires_at())
+            .finish()
+    }
+}
+
+impl fmt::Display for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Knot session (token redacted, expires {})",
+            self.expires_at().to_rfc3339()
+        )
+    }
+}
