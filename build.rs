@@ -47,7 +47,10 @@ fn write(path: &Path, content: &str) {
 }
 
 /// One clear message and a failed build; no panic, no backtrace.
+///
+/// `cargo::error` alone fails the build; exiting 0 keeps Cargo from also dumping the
+/// script's whole stdout under "failed to run custom build command".
 fn fail(message: &str) -> ! {
     println!("cargo::error={message}");
-    std::process::exit(1)
+    std::process::exit(0)
 }

@@ -32,11 +32,76 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
         open_response_schema(doc, at);
     }
     for op in walk::operations(doc) {
+        describe_inline_bodies(doc, &op);
         single_success(doc, &op, notes);
         single_request_media_type(doc, &op, notes);
     }
     for root in walk::schema_roots(doc) {
         strip_runtime_constraints(doc, &root, notes);
+    }
+    for op in walk::operations(doc) {
+        hoist_inline_bodies(doc, &op);
+    }
+}
+
+/// Moves inline object schemas of request bodies and success responses into
+/// `components/schemas` under the names progenitor would give them
+/// (`{OperationId}Body`, `{OperationId}Response`). Same types, same names; but typify
+/// keeps the description only for named component schemas.
+fn hoist_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
+    let Some(id) = walk::pointer_get(doc, &op.pointer)
+        .and_then(|o| o.get("operationId"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let mut places = vec![(format!("{}/requestBody", op.pointer), format!("{id}-body"))];
+    if let Some(Value::Object(responses)) =
+        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
+    {
+        places.extend(responses.keys().filter(|c| c.starts_with('2')).map(|code| {
+            (
+                join(&format!("{}/responses", op.pointer), code),
+                format!("{id}-response"),
+            )
+        }));
+    }
+    for (holder, name) in places {
+        let name = pascal(&name);
+        let exists = doc
+            .pointer("/components/schemas")
+            .and_then(|s| s.get(&name))
+            .is_some();
+        if exists {
+            continue;
+        }
+        let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{holder}/content"))
+        else {
+            continue;
+        };
+        let Some(media) = content.values_mut().next() else {
+            continue;
+        };
+        let Some(schema) = media.get_mut("schema") else {
+            continue;
+        };
+        let hoistable = schema.get("$ref").is_none()
+            && schema.get("type").and_then(Value::as_str) == Some("object")
+            && schema.get("properties").is_some();
+        if !hoistable {
+            continue;
+        }
+        let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let moved = std::mem::replace(schema, reference);
+        let root = doc.as_object_mut().expect("document is a mapping");
+        let components = root.entry("components").or_insert_with(|| json!({}));
+        if let Value::Object(components) = components {
+            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+            if let Value::Object(schemas) = schemas {
+                schemas.insert(name, moved);
+            }
+        }
     }
 }
 
@@ -151,6 +216,40 @@ pub fn pascal(name: &str) -> String {
             first.into_iter().chain(chars).collect::<String>()
         })
         .collect()
+}
+
+/// Inline body schemas have no description of their own; the request body's or the
+/// response's description is the best doc the generated type can get.
+fn describe_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
+    let mut holders = vec![format!("{}/requestBody", op.pointer)];
+    if let Some(Value::Object(responses)) =
+        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
+    {
+        holders.extend(
+            responses
+                .keys()
+                .map(|code| join(&format!("{}/responses", op.pointer), code)),
+        );
+    }
+    for holder in holders {
+        let Some(Value::Object(holder)) = walk::pointer_get_mut(doc, &holder) else {
+            continue;
+        };
+        let Some(description) = holder.get("description").and_then(Value::as_str) else {
+            continue;
+        };
+        let description = description.to_owned();
+        let Some(Value::Object(content)) = holder.get_mut("content") else {
+            continue;
+        };
+        for media in content.values_mut() {
+            if let Some(Value::Object(schema)) = media.get_mut("schema") {
+                if !schema.contains_key("$ref") && !schema.contains_key("description") {
+                    schema.insert("description".into(), Value::String(description.clone()));
+                }
+            }
+        }
+    }
 }
 
 fn single_success(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {

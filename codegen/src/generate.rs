@@ -24,9 +24,9 @@ pub fn settings() -> GenerationSettings {
 /// Generates formatted Rust source for a 3.0 document.
 pub fn generate(doc: &Value) -> Result<String, String> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        format!("not a valid OpenAPI 3.0 document after conversion, at `{path}`: {inner}")
+        let (at, inner) = locate_parse_error(doc)
+            .unwrap_or_else(|| (format!("`{}`", e.path()), e.into_inner().to_string()));
+        format!("not a valid OpenAPI document at {at}: {inner}")
     })?;
     let settings = settings();
     let tokens = without_panic_output(|| Generator::new(&settings).generate_tokens(&spec))
@@ -37,6 +37,61 @@ pub fn generate(doc: &Value) -> Result<String, String> {
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// openapiv3 reports errors inside `paths` without a location; parsing the parts one by
+/// one finds the operation, parameter or schema at fault and names its JSON pointer.
+fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
+    fn try_parse<T: serde::de::DeserializeOwned>(
+        value: &Value,
+        at: &str,
+    ) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|e| {
+                let inner = e.path().to_string();
+                let at = if inner == "." || inner.is_empty() {
+                    at.to_owned()
+                } else {
+                    format!("{at} (field `{inner}`)")
+                };
+                (at, e.into_inner().to_string())
+            })
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            let at = crate::pointer::join("#/components/schemas", name);
+            if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, &at)
+            {
+                return Some(found);
+            }
+        }
+    }
+    for op in crate::walk::operations(doc) {
+        let operation = crate::walk::pointer_get(doc, &op.pointer)?;
+        if let Some(Value::Array(params)) = operation.get("parameters") {
+            for (i, p) in params.iter().enumerate() {
+                let at = format!("{}/parameters/{i}", op.pointer);
+                if let Some(found) =
+                    try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &at)
+                {
+                    return Some(found);
+                }
+            }
+        }
+        if let Some(found) = try_parse::<openapiv3::Operation>(operation, &op.pointer) {
+            return Some(found);
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            let at = crate::pointer::join("#/paths", path);
+            if let Some(found) = try_parse::<openapiv3::PathItem>(item, &at) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 /// Runs `f`, turning a panic into its message and keeping the default hook quiet so no

@@ -183,9 +183,12 @@ pub fn child_schemas(schema: &Value, at: &str) -> Vec<String> {
         return out;
     };
     for key in SUBSCHEMA_KEYS {
+        // `additionalProperties: true/false` is valid 3.0 and means what it says; other
+        // boolean subschemas are 3.1-only and get converted.
+        let boolean_ok = key != "additionalProperties";
         if map
             .get(key)
-            .is_some_and(|v| v.is_object() || v.is_boolean())
+            .is_some_and(|v| v.is_object() || (boolean_ok && v.is_boolean()))
         {
             out.push(join(at, key));
         }

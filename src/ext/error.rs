@@ -221,9 +221,9 @@ fn root_cause(error: &dyn std::error::Error) -> String {
     current.to_string()
 }
 
-/// A success response that does not decode. The body is kept whole; `Display` shows it
-/// with string values redacted (a success body may hold a session token).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A success response that does not decode. The body is kept whole; `Debug` and
+/// `Display` show it with string values redacted (a success body may hold a session token).
+#[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
     status: u16,
     body: Bytes,
@@ -242,6 +242,16 @@ impl DecodeError {
     /// Why decoding failed (without quoting the body's values).
     pub fn reason(&self) -> &str {
         &self.reason
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("body", &snippet(&self.body, true))
+            .field("reason", &self.reason)
+            .finish()
     }
 }
 
