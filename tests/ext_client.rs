@@ -612,15 +612,13 @@ async fn canaries_never_leak() {
         common::CLIENT_ID,
         common::SECRET
     ));
-    for env_error in [knot_api::KnotClient::builder()
+    let config_error = KnotClient::builder()
         .credentials("id", common::SECRET)
         .base_url("ftp://x")
         .build()
-        .unwrap_err()]
-    {
-        shown.push(format!("{env_error:?}"));
-        shown.push(format!("{env_error}"));
-    }
+        .unwrap_err();
+    shown.push(format!("{config_error:?}"));
+    shown.push(format!("{config_error}"));
     for text in &shown {
         assert!(!text.contains(common::SECRET), "secret leaked: {text}");
         assert!(!text.contains(&auth), "authorization leaked: {text}");

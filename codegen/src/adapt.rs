@@ -243,10 +243,11 @@ fn describe_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
             continue;
         };
         for media in content.values_mut() {
-            if let Some(Value::Object(schema)) = media.get_mut("schema") {
-                if !schema.contains_key("$ref") && !schema.contains_key("description") {
-                    schema.insert("description".into(), Value::String(description.clone()));
-                }
+            if let Some(Value::Object(schema)) = media.get_mut("schema")
+                && !schema.contains_key("$ref")
+                && !schema.contains_key("description")
+            {
+                schema.insert("description".into(), Value::String(description.clone()));
             }
         }
     }

@@ -101,10 +101,25 @@ impl KnotClient {
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: fmt::Debug,
     {
+        self.call_with_response(options, operation)
+            .await
+            .map(ResponseValue::into_inner)
+    }
+
+    /// [`KnotClient::call_with`], keeping the response's status and headers.
+    pub async fn call_with_response<T, E, F>(
+        &self,
+        options: RequestOptions,
+        operation: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        E: fmt::Debug,
+    {
         let context = CallContext::new(options);
         CALL.scope(context, async move {
             match operation.await {
-                Ok(value) => Ok(value.into_inner()),
+                Ok(value) => Ok(value),
                 Err(e) => {
                     let status = CALL.with(CallContext::status);
                     Err(error::from_progenitor(e, status).await)

@@ -150,3 +150,66 @@ impl KnotConfig {
         Ok(self.base_url.trim_end_matches('/').to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    fn config_error(pairs: &[(&str, &str)]) -> String {
+        match KnotConfig::from_lookup(lookup(pairs)) {
+            Err(Error::Config(e)) => e.message().to_owned(),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn credentials_are_required_and_not_blank() {
+        assert_eq!(config_error(&[]), "KNOT_CLIENT_ID is not set");
+        assert_eq!(
+            config_error(&[("KNOT_CLIENT_ID", "id"), ("KNOT_SECRET", " ")]),
+            "KNOT_SECRET is not set"
+        );
+    }
+
+    #[test]
+    fn environment_base_url_and_retries() {
+        let base = [("KNOT_CLIENT_ID", "id"), ("KNOT_SECRET", "s")];
+        let config = KnotConfig::from_lookup(lookup(&base)).unwrap();
+        assert_eq!(config.base_url, "https://development.knotapi.com");
+        assert_eq!(config.retry.max_retries(), 2);
+
+        let mut pairs = base.to_vec();
+        pairs.push(("KNOT_ENVIRONMENT", "production"));
+        pairs.push(("KNOT_MAX_RETRIES", "5"));
+        let config = KnotConfig::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(config.base_url, "https://production.knotapi.com");
+        assert_eq!(config.retry.max_retries(), 5);
+
+        pairs.push(("KNOT_BASE_URL", "http://127.0.0.1:9999"));
+        let config = KnotConfig::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(config.base_url, "http://127.0.0.1:9999");
+
+        let mut bad = base.to_vec();
+        bad.push(("KNOT_ENVIRONMENT", "staging"));
+        assert_eq!(
+            config_error(&bad),
+            "unknown Knot environment `staging` (expected `development` or `production`)"
+        );
+        let mut bad = base.to_vec();
+        bad.push(("KNOT_MAX_RETRIES", "many"));
+        assert_eq!(
+            config_error(&bad),
+            "KNOT_MAX_RETRIES must be a whole number, found `many`"
+        );
+    }
+}

@@ -110,8 +110,17 @@ pub(crate) fn prepare(
     operation_id: &str,
 ) -> Result<(), validation::ValidationError> {
     with_call(|ctx| {
-        if let Some(ctx) = ctx.filter(|c| !c.options.extra_body.is_empty()) {
+        let Some(ctx) = ctx else { return };
+        if !ctx.options.extra_body.is_empty() {
             merge_extra_body(request, &ctx.options.extra_body);
+        }
+        for (name, value) in &ctx.options.extra_headers {
+            if let (Ok(name), Ok(value)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                request.headers_mut().append(name, value);
+            }
         }
     });
     if state.shared.validate

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestOptions {
     pub(crate) extra_body: Map<String, Value>,
+    pub(crate) extra_headers: Vec<(String, String)>,
     pub(crate) max_retries: Option<u32>,
 }
 
@@ -27,6 +28,13 @@ impl RequestOptions {
     /// spec knows them.
     pub fn extra_body(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.extra_body.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds a request header (e.g. `Prefer` for a mock, a tracing id). `Authorization`
+    /// cannot be overridden this way.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
         self
     }
 

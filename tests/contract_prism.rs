@@ -1,0 +1,209 @@
+//! Contract test against an independent validator: Prism (`@stoplight/prism-cli` 5.14.2)
+//! mocks `openapi/openapi.yaml` and validates every request against the 3.1 schemas
+//! (type arrays, `maxProperties`, enums, the Basic auth format). Violations come back in
+//! the `sl-violations` header (and as a 400, since the spec documents one).
+//!
+//! `.ci/run` installs Prism under `.ci/node`. Locally the test skips with a notice when
+//! Prism is missing; with `CI` set it fails instead, so CI never skips it silently.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy, types};
+use serde_json::{Value, json};
+
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn prism_binary() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("KNOT_PRISM_BIN") {
+        return Some(path.into());
+    }
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/.bin/prism");
+    local.exists().then_some(local)
+}
+
+fn start_prism() -> Option<Prism> {
+    let Some(binary) = prism_binary() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Prism is required in CI: run `npm ci --prefix .ci/node` (done by .ci/run)"
+        );
+        eprintln!("SKIPPED: Prism not installed (npm ci --prefix .ci/node)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.yaml");
+    let child = Command::new(binary)
+        .args(["mock", spec.to_str().unwrap(), "-h", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prism starts");
+    let prism = Prism {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    // Readiness: Prism takes a few seconds to load the spec; poll its port, bounded.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "Prism did not start within 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(prism)
+}
+
+fn client(url: &str) -> KnotClient {
+    KnotClient::builder()
+        .base_url(url)
+        .credentials("prism-client", "prism-secret")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// Every request shape the client can produce.
+fn request_shapes() -> Vec<(String, types::builder::SessionCreateBody, RequestOptions)> {
+    use types::SessionCreateBodyType as T;
+    let mut shapes = Vec::new();
+    let full_metadata: std::collections::HashMap<String, types::SessionCreateBodyMetadataValue> = (0..10)
+        .map(|i| (format!("key{i}"), "v".repeat(500).parse().unwrap()))
+        .collect();
+    for ty in [T::CardSwitcher, T::TransactionLink, T::Link, T::Vault] {
+        let base = || {
+            let b = types::SessionCreateBody::builder().type_(ty).external_user_id("user-1");
+            if ty == T::CardSwitcher { b.card_id(Some("card-1".to_owned())) } else { b }
+        };
+        shapes.push((format!("{ty} minimal"), base(), RequestOptions::new()));
+        shapes.push((
+            format!("{ty} every optional field set"),
+            base()
+                .card_id(Some("card-1".to_owned()))
+                .email(Some("ada.lovelace@gmail.com".to_owned()))
+                .phone_number(Some("+11234567890".to_owned()))
+                .processor_token(Some("processor-sandbox-123".to_owned()))
+                .metadata(Some(full_metadata.clone())),
+            RequestOptions::new(),
+        ));
+        let mut nulls = RequestOptions::new();
+        for field in ["email", "phone_number", "processor_token", "metadata"] {
+            nulls = nulls.extra_body(field, Value::Null);
+        }
+        if ty != T::CardSwitcher {
+            nulls = nulls.extra_body("card_id", Value::Null);
+        }
+        shapes.push((format!("{ty} optional fields null"), base(), nulls));
+        shapes.push((
+            format!("{ty} extra fields"),
+            base(),
+            RequestOptions::new().extra_body("merchant_id", 45),
+        ));
+    }
+    shapes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors() {
+    let Some(prism) = tokio::task::spawn_blocking(start_prism).await.unwrap() else {
+        return;
+    };
+    let knot = client(&prism.url);
+
+    let shapes = request_shapes();
+    assert_eq!(shapes.len(), 16);
+    for (name, body, options) in shapes {
+        let response = knot
+            .call_with_response(options.clone(), knot.api().session_create().body(body.clone()).send())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(response.status(), 200, "{name}");
+        assert!(
+            response.headers().get("sl-violations").is_none(),
+            "{name}: {:?}",
+            response.headers().get("sl-violations")
+        );
+        assert_eq!(
+            response.into_inner().session.as_deref(),
+            Some("915efe72-5136-4652-z91q-d9d48003c102"),
+            "{name}"
+        );
+        // The hand-written path sends the same shape.
+        let body = types::SessionCreateBody::try_from(body).unwrap();
+        let session = knot
+            .create_session_with(&body, options)
+            .await
+            .unwrap_or_else(|e| panic!("{name} via create_session: {e}"));
+        assert_eq!(session.expose_token(), "915efe72-5136-4652-z91q-d9d48003c102");
+    }
+
+    // Forced responses come back as the right error variants with their bodies.
+    let body = json!({ "type": "link", "external_user_id": "user-1" });
+    let forced = |prefer: &str| RequestOptions::new().header("Prefer", prefer);
+    let error = knot.create_session_with(&body, forced("code=500")).await.unwrap_err();
+    let Error::Server(e) = &error else { panic!("500: {error:?}") };
+    assert_eq!((e.status(), e.message().as_deref()), (500, Some("Server Error")));
+
+    let spec = knot_codegen::load::load_file(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml"))
+        .unwrap()
+        .doc;
+    let responses = &spec["paths"]["/session/create"]["post"]["responses"];
+    let mut checked = 0;
+    for status in ["400", "401", "403"] {
+        for (name, example) in responses[status]["content"]["application/json"]["examples"].as_object().unwrap() {
+            let prefer = format!("code={status}, example={name}");
+            let error = knot.create_session_with(&body, forced(&prefer)).await.unwrap_err();
+            let Error::Api(api) = &error else { panic!("{prefer}: {error:?}") };
+            let expected = &example["value"];
+            assert_eq!(api.status().to_string(), status, "{prefer}");
+            assert_eq!(api.error_type(), expected["error_type"], "{prefer}");
+            assert_eq!(api.error_code(), expected["error_code"], "{prefer}");
+            assert_eq!(api.error_message(), expected["error_message"], "{prefer}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prism_agrees_that_what_we_refuse_is_invalid() {
+    let Some(prism) = tokio::task::spawn_blocking(start_prism).await.unwrap() else {
+        return;
+    };
+    // With validation off, bodies our rules refuse reach Prism, which must flag them too
+    // (where the schema can say so: Prism cannot know the prose rules).
+    let relaxed = KnotClient::builder()
+        .base_url(&prism.url)
+        .credentials("prism-client", "prism-secret")
+        .retry_policy(RetryPolicy::none())
+        .validation(false)
+        .build()
+        .unwrap();
+    let eleven: serde_json::Map<String, Value> = (0..11).map(|i| (format!("k{i}"), json!("v"))).collect();
+    for body in [
+        json!({ "external_user_id": "u" }),
+        json!({ "type": "rocket", "external_user_id": "u" }),
+        json!({ "type": "link", "external_user_id": "u", "metadata": eleven }),
+        json!({ "type": "link", "external_user_id": "u", "metadata": { "k": "x".repeat(501) } }),
+        json!({ "type": "link", "external_user_id": "u", "processor_token": 42 }),
+    ] {
+        let strict = client(&prism.url).create_session(&body).await.unwrap_err();
+        assert!(strict.is_validation(), "we refuse {body}");
+        let error = relaxed.create_session(&body).await.unwrap_err();
+        assert_eq!(error.status(), Some(400), "Prism flags {body}: {error}");
+    }
+}
