@@ -31,7 +31,8 @@ async fn main() -> ExitCode {
     };
 
     let has_env = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-    let offline = !has_env("KNOT_CLIENT_ID") && !has_env("KNOT_SECRET") && !has_env("KNOT_BASE_URL");
+    let offline =
+        !has_env("KNOT_CLIENT_ID") && !has_env("KNOT_SECRET") && !has_env("KNOT_BASE_URL");
     // Keeps the mock server alive for the whole run.
     let mut _mock = None;
     let client = if offline {

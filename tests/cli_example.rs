@@ -15,7 +15,13 @@ fn example() -> Command {
     }
     let binary: PathBuf = dir.join("examples").join("create_session");
     let mut command = Command::new(binary);
-    for name in ["KNOT_CLIENT_ID", "KNOT_SECRET", "KNOT_BASE_URL", "KNOT_ENVIRONMENT", "KNOT_MAX_RETRIES"] {
+    for name in [
+        "KNOT_CLIENT_ID",
+        "KNOT_SECRET",
+        "KNOT_BASE_URL",
+        "KNOT_ENVIRONMENT",
+        "KNOT_MAX_RETRIES",
+    ] {
         command.env_remove(name);
     }
     command
@@ -24,7 +30,14 @@ fn example() -> Command {
 #[test]
 fn offline_run_uses_the_embedded_mock() {
     let output = example()
-        .args(["--type", "card_switcher", "--external-user-id", "demo", "--card-id", "demo-card"])
+        .args([
+            "--type",
+            "card_switcher",
+            "--external-user-id",
+            "demo",
+            "--card-id",
+            "demo-card",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
@@ -42,7 +55,10 @@ fn offline_run_uses_the_embedded_mock() {
 async fn invalid_input_exits_2_and_sends_nothing_other_failures_exit_1() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(500).set_body_json(serde_json::json!({"message": "Server Error"})))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(serde_json::json!({"message": "Server Error"})),
+        )
         .mount(&server)
         .await;
     let uri = server.uri();
@@ -63,14 +79,25 @@ async fn invalid_input_exits_2_and_sends_nothing_other_failures_exit_1() {
     };
     let invalid = run(&["--type", "card_switcher", "--external-user-id", "demo"]);
     assert_eq!(invalid.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&invalid.stderr)
-        .contains("The card_id field is required when type = card_switcher."));
+    assert!(
+        String::from_utf8_lossy(&invalid.stderr)
+            .contains("The card_id field is required when type = card_switcher.")
+    );
     assert!(invalid.stdout.is_empty());
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 
-    let failed = run(&["--type", "link", "--external-user-id", "demo", "--metadata", "k=v"]);
+    let failed = run(&[
+        "--type",
+        "link",
+        "--external-user-id",
+        "demo",
+        "--metadata",
+        "k=v",
+    ]);
     assert_eq!(failed.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&failed.stderr).contains("Knot returned HTTP 500: Server Error"));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("Knot returned HTTP 500: Server Error")
+    );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();

@@ -50,7 +50,14 @@ fn start_prism() -> Option<Prism> {
         .port();
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.yaml");
     let child = Command::new(binary)
-        .args(["mock", spec.to_str().unwrap(), "-h", "127.0.0.1", "-p", &port.to_string()])
+        .args([
+            "mock",
+            spec.to_str().unwrap(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -81,13 +88,20 @@ fn client(url: &str) -> KnotClient {
 fn request_shapes() -> Vec<(String, types::builder::SessionCreateBody, RequestOptions)> {
     use types::SessionCreateBodyType as T;
     let mut shapes = Vec::new();
-    let full_metadata: std::collections::HashMap<String, types::SessionCreateBodyMetadataValue> = (0..10)
-        .map(|i| (format!("key{i}"), "v".repeat(500).parse().unwrap()))
-        .collect();
+    let full_metadata: std::collections::HashMap<String, types::SessionCreateBodyMetadataValue> =
+        (0..10)
+            .map(|i| (format!("key{i}"), "v".repeat(500).parse().unwrap()))
+            .collect();
     for ty in [T::CardSwitcher, T::TransactionLink, T::Link, T::Vault] {
         let base = || {
-            let b = types::SessionCreateBody::builder().type_(ty).external_user_id("user-1");
-            if ty == T::CardSwitcher { b.card_id(Some("card-1".to_owned())) } else { b }
+            let b = types::SessionCreateBody::builder()
+                .type_(ty)
+                .external_user_id("user-1");
+            if ty == T::CardSwitcher {
+                b.card_id(Some("card-1".to_owned()))
+            } else {
+                b
+            }
         };
         shapes.push((format!("{ty} minimal"), base(), RequestOptions::new()));
         shapes.push((
@@ -128,7 +142,10 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
     assert_eq!(shapes.len(), 16);
     for (name, body, options) in shapes {
         let response = knot
-            .call_with_response(options.clone(), knot.api().session_create().body(body.clone()).send())
+            .call_with_response(
+                options.clone(),
+                knot.api().session_create().body(body.clone()).send(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(response.status(), 200, "{name}");
@@ -148,26 +165,46 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
             .create_session_with(&body, options)
             .await
             .unwrap_or_else(|e| panic!("{name} via create_session: {e}"));
-        assert_eq!(session.expose_token(), "915efe72-5136-4652-z91q-d9d48003c102");
+        assert_eq!(
+            session.expose_token(),
+            "915efe72-5136-4652-z91q-d9d48003c102"
+        );
     }
 
     // Forced responses come back as the right error variants with their bodies.
     let body = json!({ "type": "link", "external_user_id": "user-1" });
     let forced = |prefer: &str| RequestOptions::new().header("Prefer", prefer);
-    let error = knot.create_session_with(&body, forced("code=500")).await.unwrap_err();
-    let Error::Server(e) = &error else { panic!("500: {error:?}") };
-    assert_eq!((e.status(), e.message().as_deref()), (500, Some("Server Error")));
+    let error = knot
+        .create_session_with(&body, forced("code=500"))
+        .await
+        .unwrap_err();
+    let Error::Server(e) = &error else {
+        panic!("500: {error:?}")
+    };
+    assert_eq!(
+        (e.status(), e.message().as_deref()),
+        (500, Some("Server Error"))
+    );
 
-    let spec = knot_codegen::load::load_file(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml"))
-        .unwrap()
-        .doc;
+    let spec =
+        knot_codegen::load::load_file(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml"))
+            .unwrap()
+            .doc;
     let responses = &spec["paths"]["/session/create"]["post"]["responses"];
     let mut checked = 0;
     for status in ["400", "401", "403"] {
-        for (name, example) in responses[status]["content"]["application/json"]["examples"].as_object().unwrap() {
+        for (name, example) in responses[status]["content"]["application/json"]["examples"]
+            .as_object()
+            .unwrap()
+        {
             let prefer = format!("code={status}, example={name}");
-            let error = knot.create_session_with(&body, forced(&prefer)).await.unwrap_err();
-            let Error::Api(api) = &error else { panic!("{prefer}: {error:?}") };
+            let error = knot
+                .create_session_with(&body, forced(&prefer))
+                .await
+                .unwrap_err();
+            let Error::Api(api) = &error else {
+                panic!("{prefer}: {error:?}")
+            };
             let expected = &example["value"];
             assert_eq!(api.status().to_string(), status, "{prefer}");
             assert_eq!(api.error_type(), expected["error_type"], "{prefer}");
@@ -193,7 +230,8 @@ async fn prism_agrees_that_what_we_refuse_is_invalid() {
         .validation(false)
         .build()
         .unwrap();
-    let eleven: serde_json::Map<String, Value> = (0..11).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let eleven: serde_json::Map<String, Value> =
+        (0..11).map(|i| (format!("k{i}"), json!("v"))).collect();
     for body in [
         json!({ "external_user_id": "u" }),
         json!({ "type": "rocket", "external_user_id": "u" }),

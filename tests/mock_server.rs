@@ -28,8 +28,15 @@ async fn answers_with_fresh_sessions_and_records_requests() {
     assert_eq!(requests[0].method, "POST");
     assert_eq!(requests[0].path, "/session/create");
     assert_eq!(requests[0].body_json(), body);
-    assert!(requests[0].expose_authorization().unwrap().starts_with("Basic "));
-    assert!(!format!("{:?}", requests[0]).contains(&requests[0].expose_authorization().unwrap()[6..]));
+    assert!(
+        requests[0]
+            .expose_authorization()
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(
+        !format!("{:?}", requests[0]).contains(&requests[0].expose_authorization().unwrap()[6..])
+    );
     assert!(!format!("{mock:?}").contains(MOCK_SECRET));
 }
 
@@ -45,7 +52,9 @@ async fn wrong_credentials_get_the_specs_401_example() {
         .create_session(&json!({ "type": "link", "external_user_id": "u" }))
         .await
         .unwrap_err();
-    let Error::Api(api) = error else { panic!("{error:?}") };
+    let Error::Api(api) = error else {
+        panic!("{error:?}")
+    };
     assert_eq!(api.status(), 401);
     assert_eq!(api.error_code(), "INVALID_API_KEYS");
     assert_eq!(api.error_message(), "Invalid client_id or secret provided.");
@@ -60,7 +69,9 @@ async fn invalid_bodies_get_knots_exact_400() {
         .create_session(&json!({ "type": "card_switcher", "external_user_id": "u" }))
         .await
         .unwrap_err();
-    let Error::Api(api) = error else { panic!("{error:?}") };
+    let Error::Api(api) = error else {
+        panic!("{error:?}")
+    };
     assert_eq!(api.status(), 400);
     let body: serde_json::Value = serde_json::from_slice(api.body()).unwrap();
     assert_eq!(
@@ -88,7 +99,9 @@ async fn injected_500s_are_retried_through() {
         .create_session(&json!({ "type": "vault", "external_user_id": "u" }))
         .await
         .unwrap_err();
-    let Error::Server(e) = error else { panic!("{error:?}") };
+    let Error::Server(e) = error else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.message().as_deref(), Some("Server Error"));
 }
 
@@ -100,7 +113,9 @@ async fn named_examples_and_delays() {
     let knot = fast(&mock);
     let body = json!({ "type": "transaction_link", "external_user_id": "u" });
     let error = knot.create_session(&body).await.unwrap_err();
-    let Error::Api(api) = error else { panic!("{error:?}") };
+    let Error::Api(api) = error else {
+        panic!("{error:?}")
+    };
     assert_eq!((api.status(), api.error_code()), (403, "NO_ACCESS"));
 
     mock.inject(Fault::Delay(Duration::from_secs(5)));
@@ -110,7 +125,10 @@ async fn named_examples_and_delays() {
         .build()
         .unwrap();
     let error = impatient.create_session(&body).await.unwrap_err();
-    assert!(matches!(&error, Error::Transport(t) if t.is_timeout()), "{error:?}");
+    assert!(
+        matches!(&error, Error::Transport(t) if t.is_timeout()),
+        "{error:?}"
+    );
     // The fault was used once; the next call is answered normally.
     knot.create_session(&body).await.unwrap();
 }

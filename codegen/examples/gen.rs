@@ -1,25 +1,40 @@
+//! Developer tool: run the pipeline on a spec and print a stage.
+//!
+//! `cargo run -p knot-codegen --example gen -- [--doc|--surface] SPEC`
+//! prints the generated client (default), the converted 3.0 document, or the API surface.
+
 fn main() {
-    let path = std::env::args().nth(1).expect("spec path");
-    if std::env::var("DUMP").is_ok() {
-        dump(&path);
-        return;
-    }
-    match knot_codegen::generate_file(&path) {
-        Ok(g) => {
-            for n in g.notes.summary() {
-                eprintln!("note: {n}");
-            }
-            print!("{}", g.client);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (mode, path) = match args.as_slice() {
+        [path] => ("client", path.as_str()),
+        [flag, path] => (flag.trim_start_matches("--"), path.as_str()),
+        _ => {
+            eprintln!("usage: gen [--doc|--surface] SPEC");
+            std::process::exit(2);
         }
+    };
+    let result = match mode {
+        "doc" => knot_codegen::prepare_file(path).map(|mut p| {
+            knot_codegen::adapt::adapt(&mut p.doc, &mut p.notes);
+            serde_json::to_string_pretty(&p.doc).expect("JSON serializes")
+        }),
+        _ => knot_codegen::generate_file(path).map(|g| {
+            for note in g.notes.summary() {
+                eprintln!("note: {note}");
+            }
+            if mode == "surface" {
+                let surface = knot_codegen::surface::extract(&g.client).expect("parses");
+                knot_codegen::surface::render(&surface, path)
+            } else {
+                g.client
+            }
+        }),
+    };
+    match result {
+        Ok(text) => println!("{text}"),
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);
         }
     }
-}
-#[allow(dead_code)]
-fn dump(path: &str) {
-    let mut p = knot_codegen::prepare_file(path).unwrap();
-    knot_codegen::adapt::adapt(&mut p.doc, &mut p.notes);
-    println!("{}", serde_json::to_string_pretty(&p.doc).unwrap());
 }

@@ -18,6 +18,7 @@ pub mod generate;
 pub mod load;
 pub mod notes;
 pub mod pointer;
+pub mod surface;
 pub mod upgrade;
 pub mod walk;
 

@@ -1,0 +1,334 @@
+//! The public API progenitor generated, as a readable, diffable listing.
+//!
+//! Parsed back out of the generated source with `syn`, so it describes exactly what
+//! downstream crates compile against: each operation with its parameters and result,
+//! each type with its fields and Rust types, each enum with its variants.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quote::ToTokens;
+use syn::{Fields, Item, ItemImpl, ItemMod, Type, Visibility};
+
+/// One generated operation: `client.name().param(..).send() -> returns`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Operation {
+    /// Builder parameters and their Rust types, in declaration order.
+    pub params: Vec<(String, String)>,
+    /// What `send()` resolves to on success.
+    pub returns: String,
+}
+
+/// One generated type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum TypeDef {
+    /// A struct with named public fields.
+    Struct(Vec<(String, String)>),
+    /// An enum with these variants (with payload types, if any).
+    Enum(Vec<String>),
+    /// A single-field tuple struct.
+    Newtype(String),
+}
+
+/// The generated public API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Surface {
+    /// By method name.
+    pub operations: BTreeMap<String, Operation>,
+    /// By type name (in `types`).
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// Extracts the surface of generated client source.
+pub fn extract(code: &str) -> Result<Surface, String> {
+    let file = syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut surface = Surface::default();
+    let mut builders: BTreeMap<String, Operation> = BTreeMap::new();
+    let mut methods: Vec<(String, String)> = Vec::new();
+    for item in &file.items {
+        match item {
+            Item::Mod(m) if m.ident == "types" => types(m, &mut surface.types),
+            Item::Mod(m) if m.ident == "builder" => operation_builders(m, &mut builders),
+            Item::Impl(i) if is_client_impl(i) => {
+                for item in &i.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        if !matches!(f.vis, Visibility::Public(_)) {
+                            continue;
+                        }
+                        let name = f.sig.ident.to_string();
+                        if name == "new" || name == "new_with_client" {
+                            continue;
+                        }
+                        if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                            methods.push((name, builder_name(ty)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (method, builder) in methods {
+        if let Some(op) = builders.get(&builder) {
+            surface.operations.insert(method, op.clone());
+        }
+    }
+    Ok(surface)
+}
+
+fn is_client_impl(i: &ItemImpl) -> bool {
+    i.trait_.is_none() && type_string(&i.self_ty) == "Client"
+}
+
+fn builder_name(ty: &Type) -> String {
+    let text = type_string(ty);
+    let text = text.trim_start_matches("builder::");
+    text.split('<').next().unwrap_or(text).to_owned()
+}
+
+fn types(module: &ItemMod, out: &mut BTreeMap<String, TypeDef>) {
+    let Some((_, items)) = &module.content else {
+        return;
+    };
+    for item in items {
+        match item {
+            Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => {
+                let def = match &s.fields {
+                    Fields::Named(named) => TypeDef::Struct(
+                        named
+                            .named
+                            .iter()
+                            .filter(|f| matches!(f.vis, Visibility::Public(_)))
+                            .map(|f| {
+                                (
+                                    f.ident
+                                        .as_ref()
+                                        .map(ToString::to_string)
+                                        .unwrap_or_default(),
+                                    type_string(&f.ty),
+                                )
+                            })
+                            .collect(),
+                    ),
+                    Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+                        TypeDef::Newtype(type_string(&unnamed.unnamed[0].ty))
+                    }
+                    Fields::Unnamed(unnamed) => TypeDef::Struct(
+                        unnamed
+                            .unnamed
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| (i.to_string(), type_string(&f.ty)))
+                            .collect(),
+                    ),
+                    Fields::Unit => TypeDef::Struct(Vec::new()),
+                };
+                out.insert(s.ident.to_string(), def);
+            }
+            Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| match &v.fields {
+                        Fields::Unit => match serde_rename(&v.attrs) {
+                            Some(wire) => format!("{} = {wire:?}", v.ident),
+                            None => v.ident.to_string(),
+                        },
+                        Fields::Unnamed(f) => format!(
+                            "{}({})",
+                            v.ident,
+                            f.unnamed
+                                .iter()
+                                .map(|f| type_string(&f.ty))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        Fields::Named(f) => format!(
+                            "{} {{ {} }}",
+                            v.ident,
+                            f.named
+                                .iter()
+                                .map(|f| format!(
+                                    "{}: {}",
+                                    f.ident
+                                        .as_ref()
+                                        .map(ToString::to_string)
+                                        .unwrap_or_default(),
+                                    type_string(&f.ty)
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    })
+                    .collect();
+                out.insert(e.ident.to_string(), TypeDef::Enum(variants));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of `#[serde(rename = "...")]`, if present.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|a| {
+            let mut found = None;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let value: syn::LitStr = meta.value()?.parse()?;
+                    found = Some(value.value());
+                }
+                Ok(())
+            });
+            found
+        })
+}
+
+fn operation_builders(module: &ItemMod, out: &mut BTreeMap<String, Operation>) {
+    let Some((_, items)) = &module.content else {
+        return;
+    };
+    let mut params: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut returns: BTreeMap<String, String> = BTreeMap::new();
+    for item in items {
+        match item {
+            Item::Struct(s) => {
+                let Fields::Named(named) = &s.fields else {
+                    continue;
+                };
+                let fields = named
+                    .named
+                    .iter()
+                    .filter_map(|f| {
+                        let name = f.ident.as_ref()?.to_string();
+                        (name != "client").then(|| (name, unwrap_result(&type_string(&f.ty))))
+                    })
+                    .collect();
+                params.insert(s.ident.to_string(), fields);
+            }
+            Item::Impl(i) => {
+                let name = builder_name(&i.self_ty);
+                for item in &i.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        if f.sig.ident == "send" {
+                            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                                returns.insert(name.clone(), success_type(&type_string(ty)));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, returns) in returns {
+        out.insert(
+            name.clone(),
+            Operation {
+                params: params.remove(&name).unwrap_or_default(),
+                returns,
+            },
+        );
+    }
+}
+
+/// `Result<T, String>` (how builders hold parameters) → `T`; body builders → the type.
+fn unwrap_result(ty: &str) -> String {
+    let inner = ty
+        .strip_prefix("Result<")
+        .and_then(|s| s.strip_suffix(", String>"))
+        .unwrap_or(ty);
+    inner.replace("types::builder::", "types::")
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` → `T`.
+fn success_type(ty: &str) -> String {
+    ty.strip_prefix("Result<ResponseValue<")
+        .and_then(|s| s.rsplit_once(">, Error<"))
+        .map(|(t, _)| t.to_owned())
+        .unwrap_or_else(|| ty.to_owned())
+}
+
+/// A type as compact text, with the usual std paths shortened.
+pub fn type_string(ty: &Type) -> String {
+    let raw = ty.to_token_stream().to_string();
+    let mut text = String::with_capacity(raw.len());
+    for token in raw.split(' ') {
+        let glue = matches!(token, "::" | "<" | ">" | "," | ">>")
+            || text.ends_with("::")
+            || text.ends_with('<')
+            || text.ends_with('&');
+        if !glue && !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(token);
+        if token == "," {
+            text.push(' ');
+        }
+    }
+    let text = text.replace(", >", ">").replace("  ", " ");
+    let mut text = text
+        .trim_start_matches("::")
+        .replace("<::", "<")
+        .replace(" ::", " ");
+    for (long, short) in [
+        ("std::option::Option", "Option"),
+        ("std::string::String", "String"),
+        ("std::vec::Vec", "Vec"),
+        ("std::collections::HashMap", "HashMap"),
+        ("std::num::", ""),
+        ("chrono::offset::Utc", "Utc"),
+        ("chrono::naive::NaiveDate", "NaiveDate"),
+        ("chrono::DateTime", "DateTime"),
+        ("serde_json::Map", "Map"),
+        ("serde_json::Value", "Value"),
+        ("std::result::Result", "Result"),
+    ] {
+        text = text.replace(long, short);
+    }
+    text.replace("&'a ", "&").replace("'_", "")
+}
+
+/// The listing committed as the API snapshot.
+pub fn render(surface: &Surface, spec_name: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Public API generated from {spec_name}. Review changes to this file like code.\n\
+         # Regenerate with: KNOT_BLESS=1 cargo test --test api_snapshot\n"
+    );
+    for (name, op) in &surface.operations {
+        let params = op
+            .params
+            .iter()
+            .map(|(n, t)| format!("{n}: {t}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(s, "operation {name}({params}) -> {}", op.returns);
+    }
+    for (name, def) in &surface.types {
+        s.push('\n');
+        match def {
+            TypeDef::Struct(fields) => {
+                let _ = writeln!(s, "struct {name} {{");
+                for (field, ty) in fields {
+                    let _ = writeln!(s, "    {field}: {ty}");
+                }
+                let _ = writeln!(s, "}}");
+            }
+            TypeDef::Enum(variants) => {
+                let _ = writeln!(s, "enum {name} {{");
+                for v in variants {
+                    let _ = writeln!(s, "    {v}");
+                }
+                let _ = writeln!(s, "}}");
+            }
+            TypeDef::Newtype(inner) => {
+                let _ = writeln!(s, "newtype {name}({inner})");
+            }
+        }
+    }
+    s
+}

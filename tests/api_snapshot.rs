@@ -1,0 +1,65 @@
+//! The generated public API matches the committed snapshot
+//! (`tests/snapshots/generated-api.txt`), so spec changes show up in review as a readable
+//! diff. Bless a change with `KNOT_BLESS=1 cargo test --test api_snapshot`.
+//!
+//! Follows `KNOT_OPENAPI_SPEC` like build.rs, so trying a candidate spec in CI shows what
+//! it does to the API.
+
+use std::path::PathBuf;
+
+const SNAPSHOT: &str = "tests/snapshots/generated-api.txt";
+
+#[test]
+fn generated_api_matches_the_snapshot() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::env::var("KNOT_OPENAPI_SPEC")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "openapi/openapi.yaml".to_owned());
+    let spec_path = root.join(&spec);
+    let generated = knot_codegen::generate_file(spec_path.to_str().unwrap()).unwrap();
+    let surface = knot_codegen::surface::extract(&generated.client).unwrap();
+    let actual = knot_codegen::surface::render(&surface, &spec);
+    let snapshot_path = root.join(SNAPSHOT);
+    if std::env::var_os("KNOT_BLESS").is_some() {
+        std::fs::write(&snapshot_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    if expected != actual {
+        panic!(
+            "the generated API no longer matches {SNAPSHOT}:\n{}\nIf this change is intended, bless it:\n    KNOT_BLESS=1 cargo test --test api_snapshot\n",
+            line_diff(&expected, &actual)
+        );
+    }
+}
+
+/// A minimal line diff (longest common subsequence), `-` old and `+` new.
+fn line_diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
