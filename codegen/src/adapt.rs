@@ -27,20 +27,68 @@ use crate::walk;
 
 /// Applies every adaptation in place.
 pub fn adapt(doc: &mut Value, notes: &mut Notes) {
+    for op in walk::operations(doc) {
+        describe_inline_bodies(doc, &op);
+        supported_media_types(doc, &op, notes);
+        hoist_inline_bodies(doc, &op);
+    }
     let response_schemas = response_reachable(doc);
     for at in &response_schemas {
         open_response_schema(doc, at);
     }
     for op in walk::operations(doc) {
-        describe_inline_bodies(doc, &op);
         single_success(doc, &op, notes);
         single_request_media_type(doc, &op, notes);
     }
     for root in walk::schema_roots(doc) {
         strip_runtime_constraints(doc, &root, notes);
     }
-    for op in walk::operations(doc) {
-        hoist_inline_bodies(doc, &op);
+}
+
+/// Media types progenitor 0.15 can send.
+const SENDABLE: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// Drops request media types progenitor cannot send (it refuses the whole spec
+/// otherwise); a body left with none is not generated. Both are reported.
+fn supported_media_types(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
+    let at = format!("{}/requestBody", op.pointer);
+    let Some(Value::Object(body)) = walk::pointer_get_mut(doc, &at) else {
+        return;
+    };
+    let Some(Value::Object(content)) = body.get_mut("content") else {
+        return;
+    };
+    let sendable = |m: &str| {
+        let base = m.split(';').next().unwrap_or(m).trim();
+        SENDABLE.contains(&base) || base.ends_with("+json")
+    };
+    let dropped: Vec<String> = content.keys().filter(|m| !sendable(m)).cloned().collect();
+    if dropped.is_empty() {
+        return;
+    }
+    content.retain(|m, _| sendable(m));
+    let empty = content.is_empty();
+    notes.add(
+        format!(
+            "{}: request media type(s) {} not generated{}",
+            op.label(),
+            dropped.join(", "),
+            if empty {
+                "; the operation has no body"
+            } else {
+                ""
+            }
+        ),
+        at.clone(),
+    );
+    if empty && let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) {
+        operation.remove("requestBody");
     }
 }
 

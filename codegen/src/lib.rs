@@ -13,6 +13,7 @@
 pub mod adapt;
 pub mod check;
 pub mod contract;
+pub mod diff;
 pub mod error;
 pub mod generate;
 pub mod load;

@@ -211,12 +211,11 @@ fn operation_builders(module: &ItemMod, out: &mut BTreeMap<String, Operation>) {
             Item::Impl(i) => {
                 let name = builder_name(&i.self_ty);
                 for item in &i.items {
-                    if let syn::ImplItem::Fn(f) = item {
-                        if f.sig.ident == "send" {
-                            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                                returns.insert(name.clone(), success_type(&type_string(ty)));
-                            }
-                        }
+                    if let syn::ImplItem::Fn(f) = item
+                        && f.sig.ident == "send"
+                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    {
+                        returns.insert(name.clone(), success_type(&type_string(ty)));
                     }
                 }
             }

@@ -1,0 +1,1027 @@
+//! Comparing two specs: what changed, whether it breaks existing clients at the OpenAPI
+//! level, and what it does to the generated Rust API.
+//!
+//! Both specs go through the same loader and 3.1 handling as build.rs ([`crate::prepare`]).
+//! OpenAPI-level rules follow the principle oasdiff, optic and openapi-diff share: a
+//! request may only get wider, a response only narrower. The Rust-level part generates
+//! both clients and compares their [`crate::surface`]s, with cargo's semver rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::load::{self, LoadedSpec};
+use crate::pointer;
+use crate::surface::{self, Surface, TypeDef};
+use crate::walk;
+use crate::{PreparedSpec, SpecError};
+
+/// One OpenAPI-level change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Whether existing clients break.
+    pub breaking: bool,
+    /// Stable rule id, e.g. `request-property-became-required`.
+    pub rule: &'static str,
+    /// `POST /session/create`, when the change is inside an operation.
+    pub operation: Option<String>,
+    /// JSON pointer (in the new spec; in the old one for removals).
+    pub pointer: String,
+    /// `file:line` where practical.
+    pub location: String,
+    /// What changed.
+    pub message: String,
+}
+
+/// Semver impact on the crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semver {
+    /// Nothing public changed.
+    Patch,
+    /// Additions only.
+    Minor,
+    /// Something downstream code may use changed or went away.
+    Major,
+}
+
+/// One change to the generated Rust API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RustChange {
+    /// Semver impact under cargo's rules.
+    pub impact: Semver,
+    /// True when it breaks code written in the documented style (builders, no struct
+    /// literals): removals and type changes. Added fields and variants are semver-major
+    /// by cargo's rules but do not break such code.
+    pub breaks_callers: bool,
+    /// What changed.
+    pub message: String,
+}
+
+/// Everything `knot-spec-diff` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Old spec path.
+    pub old: String,
+    /// New spec path.
+    pub new: String,
+    /// OpenAPI-level changes.
+    pub findings: Vec<Finding>,
+    /// Changes to the generated Rust API.
+    pub rust: Vec<RustChange>,
+    /// The version bump the crate needs.
+    pub semver: Semver,
+    /// True when existing clients break (OpenAPI level) or the Rust API loses or
+    /// changes something callers use.
+    pub breaking: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    Request,
+    Response,
+}
+
+struct Ctx<'a> {
+    old: &'a PreparedSpec,
+    new: &'a PreparedSpec,
+    findings: Vec<Finding>,
+}
+
+/// Which spec a pointer refers to.
+#[derive(Clone, Copy)]
+enum Side {
+    Old,
+    New,
+}
+
+impl Ctx<'_> {
+    fn push(
+        &mut self,
+        breaking: bool,
+        rule: &'static str,
+        operation: Option<&str>,
+        side: Side,
+        at: &str,
+        message: String,
+    ) {
+        let spec: &LoadedSpec = match side {
+            Side::Old => &self.old.loaded,
+            Side::New => &self.new.loaded,
+        };
+        let location = match load::line_of(&spec.text, at) {
+            Some(line) => format!("{}:{line}", spec.path),
+            None => spec.path.clone(),
+        };
+        self.findings.push(Finding {
+            breaking,
+            rule,
+            operation: operation.map(str::to_owned),
+            pointer: at.to_owned(),
+            location,
+            message,
+        });
+    }
+}
+
+/// Compares two spec files.
+pub fn diff_files(old: &str, new: &str) -> Result<Report, SpecError> {
+    let old = crate::prepare_file(old)?;
+    let new = crate::prepare_file(new)?;
+    diff(&old, &new)
+}
+
+/// Compares two prepared specs.
+pub fn diff(old: &PreparedSpec, new: &PreparedSpec) -> Result<Report, SpecError> {
+    let mut ctx = Ctx {
+        old,
+        new,
+        findings: Vec::new(),
+    };
+    operations(&mut ctx);
+    let findings = ctx.findings;
+    let old_surface = surface_of(old)?;
+    let new_surface = surface_of(new)?;
+    let rust = rust_changes(&old_surface, &new_surface);
+    let semver = rust
+        .iter()
+        .map(|c| c.impact)
+        .max()
+        .unwrap_or(Semver::Patch)
+        .max(if findings.iter().any(|f| f.breaking) {
+            Semver::Major
+        } else if findings.is_empty() {
+            Semver::Patch
+        } else {
+            Semver::Minor
+        });
+    let breaking = findings.iter().any(|f| f.breaking) || rust.iter().any(|c| c.breaks_callers);
+    Ok(Report {
+        old: old.loaded.path.clone(),
+        new: new.loaded.path.clone(),
+        findings,
+        rust,
+        semver,
+        breaking,
+    })
+}
+
+fn surface_of(spec: &PreparedSpec) -> Result<Surface, SpecError> {
+    let generated = crate::generate_prepared(spec.clone())?;
+    surface::extract(&generated.client).map_err(|m| SpecError::new(&spec.loaded.path, m))
+}
+
+fn operations(ctx: &mut Ctx<'_>) {
+    let index = |doc: &Value| -> BTreeMap<String, walk::OperationRef> {
+        walk::operations(doc)
+            .into_iter()
+            .map(|op| (op.label(), op))
+            .collect()
+    };
+    let old_ops = index(&ctx.old.doc);
+    let new_ops = index(&ctx.new.doc);
+    for (label, op) in &old_ops {
+        if !new_ops.contains_key(label) {
+            ctx.push(
+                true,
+                "operation-removed",
+                Some(label),
+                Side::Old,
+                &op.pointer,
+                format!("operation {label} removed"),
+            );
+        }
+    }
+    for (label, op) in &new_ops {
+        match old_ops.get(label) {
+            None => ctx.push(
+                false,
+                "operation-added",
+                Some(label),
+                Side::New,
+                &op.pointer,
+                format!("operation {label} added"),
+            ),
+            Some(old_op) => operation(ctx, label, old_op, op),
+        }
+    }
+}
+
+fn get<'a>(doc: &'a Value, at: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    walk::pointer_get(doc, at).unwrap_or(&NULL)
+}
+
+fn operation(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    old_op: &walk::OperationRef,
+    new_op: &walk::OperationRef,
+) {
+    let (old_doc, new_doc) = (&ctx.old.doc, &ctx.new.doc);
+    let old = get(old_doc, &old_op.pointer).clone();
+    let new = get(new_doc, &new_op.pointer).clone();
+
+    // Success statuses.
+    let successes = |op: &Value| -> BTreeSet<String> {
+        op.get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.keys().filter(|c| c.starts_with('2')).cloned().collect())
+            .unwrap_or_default()
+    };
+    for code in successes(&old).difference(&successes(&new)) {
+        let at = pointer::join(&format!("{}/responses", old_op.pointer), code);
+        ctx.push(
+            true,
+            "success-status-removed",
+            Some(label),
+            Side::Old,
+            &at,
+            format!("success response {code} removed"),
+        );
+    }
+
+    // Request body.
+    let old_body = deref(old_doc, old.get("requestBody").unwrap_or(&Value::Null));
+    let new_body = deref(new_doc, new.get("requestBody").unwrap_or(&Value::Null));
+    let body_at = format!("{}/requestBody", new_op.pointer);
+    let required = |b: &Value| b.get("required") == Some(&Value::Bool(true));
+    if !old_body.is_null() && !required(&old_body) && required(&new_body) {
+        ctx.push(
+            true,
+            "request-body-became-required",
+            Some(label),
+            Side::New,
+            &body_at,
+            "request body became required".into(),
+        );
+    }
+    if old_body.is_null() && required(&new_body) {
+        ctx.push(
+            true,
+            "request-body-added-required",
+            Some(label),
+            Side::New,
+            &body_at,
+            "required request body added".into(),
+        );
+    }
+    media_types(
+        ctx,
+        label,
+        &old_body,
+        &new_body,
+        &format!("{}/requestBody", old_op.pointer),
+        &body_at,
+        Dir::Request,
+    );
+
+    // Parameters (path-level ones merged in).
+    let params = |doc: &Value,
+                  op: &walk::OperationRef,
+                  operation: &Value|
+     -> BTreeMap<(String, String), (Value, String)> {
+        let mut out = BTreeMap::new();
+        let item_at = pointer::join("#/paths", &op.path);
+        let mut lists = vec![(
+            get(doc, &format!("{item_at}/parameters")).clone(),
+            format!("{item_at}/parameters"),
+        )];
+        lists.push((
+            operation.get("parameters").cloned().unwrap_or(Value::Null),
+            format!("{}/parameters", op.pointer),
+        ));
+        for (list, at) in lists {
+            for (i, p) in list.as_array().into_iter().flatten().enumerate() {
+                let p = deref(doc, p);
+                let key = (
+                    p.get("in").and_then(Value::as_str).unwrap_or("").to_owned(),
+                    p.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                );
+                out.insert(key, (p, format!("{at}/{i}")));
+            }
+        }
+        out
+    };
+    let old_params = params(old_doc, old_op, &old);
+    let new_params = params(new_doc, new_op, &new);
+    for ((place, name), (p, at)) in &new_params {
+        let is_required = p.get("required") == Some(&Value::Bool(true));
+        match old_params.get(&(place.clone(), name.clone())) {
+            None if is_required => ctx.push(
+                true,
+                "required-parameter-added",
+                Some(label),
+                Side::New,
+                at,
+                format!("required {place} parameter `{name}` added"),
+            ),
+            None => ctx.push(
+                false,
+                "optional-parameter-added",
+                Some(label),
+                Side::New,
+                at,
+                format!("optional {place} parameter `{name}` added"),
+            ),
+            Some((old_p, old_at)) => {
+                if old_p.get("required") != Some(&Value::Bool(true)) && is_required {
+                    ctx.push(
+                        true,
+                        "parameter-became-required",
+                        Some(label),
+                        Side::New,
+                        at,
+                        format!("{place} parameter `{name}` became required"),
+                    );
+                }
+                let (old_s, new_s) = (
+                    old_p.get("schema").cloned().unwrap_or(Value::Null),
+                    p.get("schema").cloned().unwrap_or(Value::Null),
+                );
+                schema(
+                    ctx,
+                    label,
+                    &old_s,
+                    &new_s,
+                    &format!("{old_at}/schema"),
+                    &format!("{at}/schema"),
+                    Dir::Request,
+                    0,
+                );
+            }
+        }
+    }
+    for ((place, name), (_, at)) in &old_params {
+        if !new_params.contains_key(&(place.clone(), name.clone())) {
+            ctx.push(
+                false,
+                "parameter-removed",
+                Some(label),
+                Side::Old,
+                at,
+                format!("{place} parameter `{name}` removed"),
+            );
+        }
+    }
+
+    // Success responses.
+    for code in successes(&old).intersection(&successes(&new)) {
+        let old_at = pointer::join(&format!("{}/responses", old_op.pointer), code);
+        let new_at = pointer::join(&format!("{}/responses", new_op.pointer), code);
+        let old_r = deref(old_doc, get(old_doc, &old_at));
+        let new_r = deref(new_doc, get(new_doc, &new_at));
+        media_types(ctx, label, &old_r, &new_r, &old_at, &new_at, Dir::Response);
+    }
+}
+
+fn media_types(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    old: &Value,
+    new: &Value,
+    old_at: &str,
+    new_at: &str,
+    dir: Dir,
+) {
+    let content = |v: &Value| {
+        v.get("content")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (old_c, new_c) = (content(old), content(new));
+    let which = if dir == Dir::Request {
+        "request"
+    } else {
+        "response"
+    };
+    for (media, old_m) in &old_c {
+        let old_m_at = pointer::join(&format!("{old_at}/content"), media);
+        match new_c.get(media) {
+            None => ctx.push(
+                true,
+                if dir == Dir::Request {
+                    "request-media-type-removed"
+                } else {
+                    "response-media-type-removed"
+                },
+                Some(label),
+                Side::Old,
+                &old_m_at,
+                format!("{which} media type `{media}` removed"),
+            ),
+            Some(new_m) => {
+                let new_m_at = pointer::join(&format!("{new_at}/content"), media);
+                let (os, ns) = (
+                    old_m.get("schema").cloned().unwrap_or(Value::Null),
+                    new_m.get("schema").cloned().unwrap_or(Value::Null),
+                );
+                schema(
+                    ctx,
+                    label,
+                    &os,
+                    &ns,
+                    &format!("{old_m_at}/schema"),
+                    &format!("{new_m_at}/schema"),
+                    dir,
+                    0,
+                );
+            }
+        }
+    }
+}
+
+/// Follows `$ref`s (not schemas' — those are resolved by [`flatten`]).
+fn deref(doc: &Value, value: &Value) -> Value {
+    let mut current = value.clone();
+    for _ in 0..16 {
+        let Some(r) = current.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match pointer::resolve(doc, r) {
+            Some(target) => current = target.clone(),
+            None => break,
+        }
+    }
+    current
+}
+
+/// A schema with `$ref`s followed and `allOf` merged, plus the pointer it came from.
+fn flatten(doc: &Value, schema: &Value, at: &str, depth: usize) -> (Map<String, Value>, String) {
+    let mut at = at.to_owned();
+    let mut current = schema.clone();
+    for _ in 0..16 {
+        let Some(r) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            break;
+        };
+        match pointer::resolve(doc, &r) {
+            Some(target) => {
+                current = target.clone();
+                at = r;
+            }
+            None => break,
+        }
+    }
+    let mut map = current.as_object().cloned().unwrap_or_default();
+    if let (Some(Value::Array(parts)), true) = (map.remove("allOf"), depth < 8) {
+        for (i, part) in parts.iter().enumerate() {
+            let (part, _) = flatten(doc, part, &format!("{at}/allOf/{i}"), depth + 1);
+            for (k, v) in part {
+                match (k.as_str(), map.get_mut(&k)) {
+                    ("properties", Some(Value::Object(existing))) => {
+                        if let Value::Object(more) = v {
+                            for (pk, pv) in more {
+                                existing.entry(pk).or_insert(pv);
+                            }
+                        }
+                    }
+                    ("required", Some(Value::Array(existing))) => {
+                        if let Value::Array(more) = v {
+                            existing.extend(more);
+                        }
+                    }
+                    (_, Some(_)) => {}
+                    (_, None) => {
+                        map.insert(k, v);
+                    }
+                }
+            }
+        }
+    }
+    (map, at)
+}
+
+fn required_set(schema: &Map<String, Value>) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn schema(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    old: &Value,
+    new: &Value,
+    old_at: &str,
+    new_at: &str,
+    dir: Dir,
+    depth: usize,
+) {
+    if depth > 12 || old.is_null() || new.is_null() {
+        return;
+    }
+    let (old_s, old_src) = flatten(&ctx.old.doc, old, old_at, 0);
+    let (new_s, new_src) = flatten(&ctx.new.doc, new, new_at, 0);
+    // Pointers follow the place in the operation, not the component, so a finding says
+    // where in the request or response it is; line numbers use the component source.
+    let _ = (&old_src, &new_src);
+    let req = dir == Dir::Request;
+    let side = if req { "request" } else { "response" };
+
+    let ty = |s: &Map<String, Value>| s.get("type").and_then(Value::as_str).map(str::to_owned);
+    if let (Some(a), Some(b)) = (ty(&old_s), ty(&new_s))
+        && a != b
+    {
+        ctx.push(
+            true,
+            if req {
+                "request-type-changed"
+            } else {
+                "response-type-changed"
+            },
+            Some(label),
+            Side::New,
+            new_at,
+            format!("{side} type changed from `{a}` to `{b}`"),
+        );
+        return;
+    }
+    let nullable = |s: &Map<String, Value>| s.get("nullable") == Some(&Value::Bool(true));
+    match (nullable(&old_s), nullable(&new_s), req) {
+        (true, false, true) => ctx.push(
+            true,
+            "request-became-not-nullable",
+            Some(label),
+            Side::New,
+            new_at,
+            "request value no longer accepts null".into(),
+        ),
+        (false, true, false) => ctx.push(
+            true,
+            "response-became-nullable",
+            Some(label),
+            Side::New,
+            new_at,
+            "response value may now be null".into(),
+        ),
+        _ => {}
+    }
+
+    let values = |s: &Map<String, Value>| s.get("enum").and_then(Value::as_array).cloned();
+    match (values(&old_s), values(&new_s)) {
+        (None, Some(_)) if req => ctx.push(
+            true,
+            "request-became-enum",
+            Some(label),
+            Side::New,
+            new_at,
+            "request value is now restricted to an enum".into(),
+        ),
+        (Some(a), Some(b)) => {
+            let show = |v: &Value| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            };
+            for removed in a.iter().filter(|v| !b.contains(v)) {
+                if req {
+                    ctx.push(
+                        true,
+                        "request-enum-value-removed",
+                        Some(label),
+                        Side::New,
+                        new_at,
+                        format!("request enum value `{}` removed", show(removed)),
+                    );
+                } else {
+                    ctx.push(
+                        false,
+                        "response-enum-value-removed",
+                        Some(label),
+                        Side::New,
+                        new_at,
+                        format!("response enum value `{}` removed", show(removed)),
+                    );
+                }
+            }
+            for added in b.iter().filter(|v| !a.contains(v)) {
+                if req {
+                    ctx.push(
+                        false,
+                        "request-enum-value-added",
+                        Some(label),
+                        Side::New,
+                        new_at,
+                        format!("request enum value `{}` added", show(added)),
+                    );
+                } else {
+                    ctx.push(
+                        true,
+                        "response-enum-value-added",
+                        Some(label),
+                        Side::New,
+                        new_at,
+                        format!("response enum value `{}` added", show(added)),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+
+    if req {
+        let max = |s: &Map<String, Value>| s.get("maxLength").and_then(Value::as_u64);
+        match (max(&old_s), max(&new_s)) {
+            (Some(a), Some(b)) if b < a => ctx.push(
+                true,
+                "request-max-length-decreased",
+                Some(label),
+                Side::New,
+                new_at,
+                format!("request maxLength decreased from {a} to {b}"),
+            ),
+            (None, Some(b)) => ctx.push(
+                true,
+                "request-max-length-decreased",
+                Some(label),
+                Side::New,
+                new_at,
+                format!("request maxLength {b} added"),
+            ),
+            _ => {}
+        }
+        let pattern =
+            |s: &Map<String, Value>| s.get("pattern").and_then(Value::as_str).map(str::to_owned);
+        match (pattern(&old_s), pattern(&new_s)) {
+            (None, Some(p)) => ctx.push(
+                true,
+                "request-pattern-added",
+                Some(label),
+                Side::New,
+                new_at,
+                format!("request pattern `{p}` added"),
+            ),
+            (Some(a), Some(b)) if a != b => ctx.push(
+                true,
+                "request-pattern-added",
+                Some(label),
+                Side::New,
+                new_at,
+                format!("request pattern changed from `{a}` to `{b}`"),
+            ),
+            _ => {}
+        }
+    }
+
+    // Object properties.
+    let props = |s: &Map<String, Value>| {
+        s.get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (old_p, new_p) = (props(&old_s), props(&new_s));
+    let (old_r, new_r) = (required_set(&old_s), required_set(&new_s));
+    for (name, new_prop) in &new_p {
+        let new_prop_at = pointer::join(&format!("{new_at}/properties"), name);
+        match old_p.get(name) {
+            None if req && new_r.contains(name) => ctx.push(
+                true,
+                "request-required-property-added",
+                Some(label),
+                Side::New,
+                &new_prop_at,
+                format!("required request property `{name}` added"),
+            ),
+            None => ctx.push(
+                false,
+                if req {
+                    "request-optional-property-added"
+                } else {
+                    "response-property-added"
+                },
+                Some(label),
+                Side::New,
+                &new_prop_at,
+                format!("{side} property `{name}` added"),
+            ),
+            Some(old_prop) => {
+                let (was, is) = (old_r.contains(name), new_r.contains(name));
+                if req && !was && is {
+                    ctx.push(
+                        true,
+                        "request-property-became-required",
+                        Some(label),
+                        Side::New,
+                        &new_prop_at,
+                        format!("request property `{name}` became required"),
+                    );
+                }
+                if !req && was && !is {
+                    ctx.push(
+                        true,
+                        "response-property-became-optional",
+                        Some(label),
+                        Side::New,
+                        &new_prop_at,
+                        format!("response property `{name}` became optional"),
+                    );
+                }
+                let old_prop_at = pointer::join(&format!("{old_at}/properties"), name);
+                schema(
+                    ctx,
+                    label,
+                    old_prop,
+                    new_prop,
+                    &old_prop_at,
+                    &new_prop_at,
+                    dir,
+                    depth + 1,
+                );
+            }
+        }
+    }
+    for name in old_p.keys().filter(|n| !new_p.contains_key(*n)) {
+        let at = pointer::join(&format!("{old_at}/properties"), name);
+        if req {
+            ctx.push(
+                false,
+                "request-property-removed",
+                Some(label),
+                Side::Old,
+                &at,
+                format!("request property `{name}` removed"),
+            );
+        } else {
+            ctx.push(
+                true,
+                "response-property-removed",
+                Some(label),
+                Side::Old,
+                &at,
+                format!("response property `{name}` removed"),
+            );
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let (Some(a @ Value::Object(_)), Some(b @ Value::Object(_))) =
+            (old_s.get(key), new_s.get(key))
+        {
+            schema(
+                ctx,
+                label,
+                a,
+                b,
+                &format!("{old_at}/{key}"),
+                &format!("{new_at}/{key}"),
+                dir,
+                depth + 1,
+            );
+        }
+    }
+}
+
+fn rust_changes(old: &Surface, new: &Surface) -> Vec<RustChange> {
+    let mut out = Vec::new();
+    let mut push = |impact, breaks_callers, message: String| {
+        out.push(RustChange {
+            impact,
+            breaks_callers,
+            message,
+        })
+    };
+    for (name, op) in &old.operations {
+        match new.operations.get(name) {
+            None => push(
+                Semver::Major,
+                true,
+                format!("method `Client::{name}` removed"),
+            ),
+            Some(new_op) => {
+                if op.returns != new_op.returns {
+                    push(
+                        Semver::Major,
+                        true,
+                        format!(
+                            "`{name}().send()` now returns `{}` instead of `{}`",
+                            new_op.returns, op.returns
+                        ),
+                    );
+                }
+                for (param, ty) in &op.params {
+                    match new_op.params.iter().find(|(p, _)| p == param) {
+                        None => push(
+                            Semver::Major,
+                            true,
+                            format!("`{name}()` lost its `.{param}(..)` parameter"),
+                        ),
+                        Some((_, new_ty)) if new_ty != ty => push(
+                            Semver::Major,
+                            true,
+                            format!(
+                                "`{name}().{param}(..)` now takes `{new_ty}` instead of `{ty}`"
+                            ),
+                        ),
+                        _ => {}
+                    }
+                }
+                for (param, ty) in &new_op.params {
+                    if !op.params.iter().any(|(p, _)| p == param) {
+                        push(
+                            Semver::Minor,
+                            false,
+                            format!("`{name}()` gained a `.{param}(..)` parameter (`{ty}`)"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for name in new
+        .operations
+        .keys()
+        .filter(|n| !old.operations.contains_key(*n))
+    {
+        push(
+            Semver::Minor,
+            false,
+            format!("method `Client::{name}` added"),
+        );
+    }
+    for (name, def) in &old.types {
+        let Some(new_def) = new.types.get(name) else {
+            push(Semver::Major, true, format!("type `types::{name}` removed"));
+            continue;
+        };
+        match (def, new_def) {
+            (TypeDef::Struct(a), TypeDef::Struct(b)) => {
+                for (field, ty) in a {
+                    match b.iter().find(|(f, _)| f == field) {
+                        None => push(
+                            Semver::Major,
+                            true,
+                            format!("field `{name}::{field}` removed"),
+                        ),
+                        Some((_, new_ty)) if new_ty != ty => push(
+                            Semver::Major,
+                            true,
+                            format!("field `{name}::{field}` changed from `{ty}` to `{new_ty}`"),
+                        ),
+                        _ => {}
+                    }
+                }
+                for (field, ty) in b.iter().filter(|(f, _)| !a.iter().any(|(g, _)| g == f)) {
+                    push(
+                        Semver::Major,
+                        false,
+                        format!(
+                            "field `{name}::{field}: {ty}` added (breaks struct literals and exhaustive patterns; builders are unaffected)"
+                        ),
+                    );
+                }
+            }
+            (TypeDef::Enum(a), TypeDef::Enum(b)) => {
+                for v in a.iter().filter(|v| !b.contains(v)) {
+                    push(
+                        Semver::Major,
+                        true,
+                        format!("variant `{name}::{v}` removed"),
+                    );
+                }
+                for v in b.iter().filter(|v| !a.contains(v)) {
+                    push(
+                        Semver::Major,
+                        false,
+                        format!("variant `{name}::{v}` added (breaks exhaustive matches)"),
+                    );
+                }
+            }
+            (TypeDef::Newtype(a), TypeDef::Newtype(b)) if a != b => {
+                push(
+                    Semver::Major,
+                    true,
+                    format!("`types::{name}` now wraps `{b}` instead of `{a}`"),
+                );
+            }
+            (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
+                push(
+                    Semver::Major,
+                    true,
+                    format!("`types::{name}` changed kind ({}) → ({})", kind(a), kind(b)),
+                );
+            }
+            _ => {}
+        }
+    }
+    for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
+        push(Semver::Minor, false, format!("type `types::{name}` added"));
+    }
+    out
+}
+
+fn kind(def: &TypeDef) -> &'static str {
+    match def {
+        TypeDef::Struct(_) => "struct",
+        TypeDef::Enum(_) => "enum",
+        TypeDef::Newtype(_) => "newtype",
+    }
+}
+
+/// Plain text, one line per change.
+pub fn render_text(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "knot-spec-diff {} → {}", report.old, report.new);
+    let _ = writeln!(s, "\nOpenAPI changes ({}):", report.findings.len());
+    for f in &report.findings {
+        let tag = if f.breaking { "BREAKING" } else { "ok      " };
+        let op = f
+            .operation
+            .as_deref()
+            .map(|o| format!("{o} "))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {tag} {op}{}: {} [{}] ({})",
+            f.pointer, f.message, f.rule, f.location
+        );
+    }
+    let _ = writeln!(s, "\nGenerated Rust API ({}):", report.rust.len());
+    for c in &report.rust {
+        let _ = writeln!(
+            s,
+            "  {:<5} {}",
+            format!("{:?}", c.impact).to_lowercase(),
+            c.message
+        );
+    }
+    let _ = writeln!(s, "\n{}", verdict(report));
+    s
+}
+
+/// Markdown for a pull-request comment.
+pub fn render_markdown(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "### Knot spec diff\n\n`{}` → `{}`\n\n**{}**\n",
+        report.old,
+        report.new,
+        verdict(report)
+    );
+    let _ = writeln!(s, "#### OpenAPI changes\n");
+    if report.findings.is_empty() {
+        let _ = writeln!(s, "None.\n");
+    } else {
+        let _ = writeln!(s, "| | where | change | rule |\n|---|---|---|---|");
+        for f in &report.findings {
+            let icon = if f.breaking { "❌ breaking" } else { "✅" };
+            let op = f
+                .operation
+                .as_deref()
+                .map(|o| format!("{o} "))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {icon} | {op}`{}` ({}) | {} | `{}` |",
+                f.pointer,
+                f.location,
+                f.message.replace('|', "\\|"),
+                f.rule
+            );
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(s, "#### Generated Rust API\n");
+    if report.rust.is_empty() {
+        let _ = writeln!(s, "No change.");
+    } else {
+        for c in &report.rust {
+            let _ = writeln!(s, "- **{:?}**: {}", c.impact, c.message.replace('|', "\\|"));
+        }
+    }
+    s
+}
+
+fn verdict(report: &Report) -> String {
+    let bump = match report.semver {
+        Semver::Major => "major (0.x: bump the minor version)",
+        Semver::Minor => "minor (0.x: bump the patch version)",
+        Semver::Patch => "patch",
+    };
+    format!(
+        "{}; semver: {bump}",
+        if report.breaking {
+            "BREAKING for existing clients"
+        } else {
+            "nothing breaks"
+        }
+    )
+}

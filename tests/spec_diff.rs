@@ -1,0 +1,664 @@
+//! `knot-spec-diff`: spec pairs covering every rule, each asserting the exact findings,
+//! and an independent check: optic (`@useoptic/optic` 1.0.9) must agree with our
+//! OpenAPI-level breaking/not-breaking verdict wherever it has a rule.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use knot_codegen::diff::{self, Semver};
+use serde_json::{Value, json};
+
+const BODY: &str = "/paths/~1session~1create/post/requestBody/content/application~1json/schema";
+const RESPONSE: &str =
+    "/paths/~1session~1create/post/responses/200/content/application~1json/schema";
+
+fn base() -> Value {
+    knot_codegen::load::load_file(&format!(
+        "{}/tests/fixtures/diff/base.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .doc
+}
+
+fn set(doc: &mut Value, at: &str, value: Value) {
+    let (parent, key) = at.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    match doc.pointer_mut(parent).unwrap() {
+        Value::Object(map) => {
+            map.insert(key, value);
+        }
+        Value::Array(items) => items.push(value),
+        _ => panic!("{parent} is not a container"),
+    }
+}
+
+fn remove(doc: &mut Value, at: &str) {
+    let (parent, key) = at.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    doc.pointer_mut(parent)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove(&key);
+}
+
+struct Pair {
+    name: &'static str,
+    change: fn(&mut Value),
+    /// (breaking, rule, pointer)
+    expected: Vec<(bool, &'static str, String)>,
+    /// Whether optic 1.0.9 has a rule for this change (its verdict is compared).
+    optic_has_rule: bool,
+}
+
+fn pairs() -> Vec<Pair> {
+    let b = |s: &str| format!("#{BODY}{s}");
+    let r = |s: &str| format!("#{RESPONSE}{s}");
+    vec![
+        Pair {
+            name: "operation-removed",
+            change: |d| remove(d, "/paths/~1session~1extend"),
+            expected: vec![(
+                true,
+                "operation-removed",
+                "#/paths/~1session~1extend/post".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "success-status-removed",
+            change: |d| {
+                let ok = d
+                    .pointer("/paths/~1session~1extend/post/responses/200")
+                    .unwrap()
+                    .clone();
+                remove(d, "/paths/~1session~1extend/post/responses/200");
+                set(d, "/paths/~1session~1extend/post/responses/201", ok);
+            },
+            expected: vec![(
+                true,
+                "success-status-removed",
+                "#/paths/~1session~1extend/post/responses/200".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "required-parameter-added",
+            change: |d| {
+                set(
+                    d,
+                    "/paths/~1session~1create/post/parameters/-",
+                    json!({"name": "merchant", "in": "query", "required": true, "schema": {"type": "string"}}),
+                )
+            },
+            expected: vec![(
+                true,
+                "required-parameter-added",
+                "#/paths/~1session~1create/post/parameters/1".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "parameter-became-required",
+            change: |d| {
+                set(
+                    d,
+                    "/paths/~1session~1create/post/parameters/0/required",
+                    json!(true),
+                )
+            },
+            expected: vec![(
+                true,
+                "parameter-became-required",
+                "#/paths/~1session~1create/post/parameters/0".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-required-property-added",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/merchant_id"),
+                    json!({"type": "integer"}),
+                );
+                set(d, &format!("{BODY}/required/-"), json!("merchant_id"));
+            },
+            expected: vec![(
+                true,
+                "request-required-property-added",
+                b("/properties/merchant_id"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-property-became-required",
+            change: |d| set(d, &format!("{BODY}/required/-"), json!("external_user_id")),
+            expected: vec![(
+                true,
+                "request-property-became-required",
+                b("/properties/external_user_id"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-body-became-required",
+            change: |d| {
+                set(
+                    d,
+                    "/paths/~1session~1create/post/requestBody/required",
+                    json!(true),
+                )
+            },
+            expected: vec![(
+                true,
+                "request-body-became-required",
+                "#/paths/~1session~1create/post/requestBody".into(),
+            )],
+            optic_has_rule: false,
+        },
+        Pair {
+            name: "request-type-changed",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/external_user_id/type"),
+                    json!("integer"),
+                )
+            },
+            expected: vec![(
+                true,
+                "request-type-changed",
+                b("/properties/external_user_id"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-type-changed",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{RESPONSE}/properties/expires_in/type"),
+                    json!("string"),
+                )
+            },
+            expected: vec![(true, "response-type-changed", r("/properties/expires_in"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-enum-value-removed",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/type/enum"),
+                    json!(["card_switcher"]),
+                )
+            },
+            expected: vec![(true, "request-enum-value-removed", b("/properties/type"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-became-enum",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/note/enum"),
+                    json!(["a", "b"]),
+                )
+            },
+            expected: vec![(true, "request-became-enum", b("/properties/note"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-max-length-decreased",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/card_id/maxLength"),
+                    json!(32),
+                )
+            },
+            expected: vec![(
+                true,
+                "request-max-length-decreased",
+                b("/properties/card_id"),
+            )],
+            optic_has_rule: false,
+        },
+        Pair {
+            name: "request-pattern-added",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/external_user_id/pattern"),
+                    json!("^[a-z]+$"),
+                )
+            },
+            expected: vec![(
+                true,
+                "request-pattern-added",
+                b("/properties/external_user_id"),
+            )],
+            optic_has_rule: false,
+        },
+        Pair {
+            name: "request-became-not-nullable",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/card_id/type"),
+                    json!("string"),
+                )
+            },
+            expected: vec![(
+                true,
+                "request-became-not-nullable",
+                b("/properties/card_id"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-property-removed",
+            change: |d| remove(d, &format!("{RESPONSE}/properties/status")),
+            expected: vec![(true, "response-property-removed", r("/properties/status"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-property-became-optional",
+            change: |d| set(d, &format!("{RESPONSE}/required"), json!([])),
+            expected: vec![(
+                true,
+                "response-property-became-optional",
+                r("/properties/session"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-became-nullable",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{RESPONSE}/properties/expires_in/type"),
+                    json!(["integer", "null"]),
+                )
+            },
+            expected: vec![(
+                true,
+                "response-became-nullable",
+                r("/properties/expires_in"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-enum-value-added",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{RESPONSE}/properties/status/enum/-"),
+                    json!("paused"),
+                )
+            },
+            expected: vec![(true, "response-enum-value-added", r("/properties/status"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-media-type-removed",
+            change: |d| {
+                let media = d
+                    .pointer(
+                        "/paths/~1session~1create/post/responses/200/content/application~1json",
+                    )
+                    .unwrap()
+                    .clone();
+                remove(
+                    d,
+                    "/paths/~1session~1create/post/responses/200/content/application~1json",
+                );
+                set(
+                    d,
+                    "/paths/~1session~1create/post/responses/200/content/application~1xml",
+                    media,
+                );
+            },
+            expected: vec![(
+                true,
+                "response-media-type-removed",
+                "#/paths/~1session~1create/post/responses/200/content/application~1json".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-media-type-removed",
+            change: |d| {
+                let media = d
+                    .pointer("/paths/~1session~1create/post/requestBody/content/application~1json")
+                    .unwrap()
+                    .clone();
+                remove(
+                    d,
+                    "/paths/~1session~1create/post/requestBody/content/application~1json",
+                );
+                set(
+                    d,
+                    "/paths/~1session~1create/post/requestBody/content/application~1xml",
+                    media,
+                );
+            },
+            expected: vec![(
+                true,
+                "request-media-type-removed",
+                "#/paths/~1session~1create/post/requestBody/content/application~1json".into(),
+            )],
+            optic_has_rule: true,
+        },
+        // Non-breaking changes.
+        Pair {
+            name: "request-optional-property-added",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{BODY}/properties/locale"),
+                    json!({"type": "string"}),
+                )
+            },
+            expected: vec![(
+                false,
+                "request-optional-property-added",
+                b("/properties/locale"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "response-property-added",
+            change: |d| {
+                set(
+                    d,
+                    &format!("{RESPONSE}/properties/created_at"),
+                    json!({"type": "string", "format": "date-time"}),
+                )
+            },
+            expected: vec![(
+                false,
+                "response-property-added",
+                r("/properties/created_at"),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "request-enum-value-added",
+            change: |d| set(d, &format!("{BODY}/properties/type/enum/-"), json!("vault")),
+            expected: vec![(false, "request-enum-value-added", b("/properties/type"))],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "operation-added",
+            change: |d| {
+                set(
+                    d,
+                    "/paths/~1session~1refresh",
+                    json!({"post": {"operationId": "session_refresh", "responses": {"200": {"description": "ok"}}}}),
+                )
+            },
+            expected: vec![(
+                false,
+                "operation-added",
+                "#/paths/~1session~1refresh/post".into(),
+            )],
+            optic_has_rule: true,
+        },
+        Pair {
+            name: "optional-parameter-added",
+            change: |d| {
+                set(
+                    d,
+                    "/paths/~1session~1create/post/parameters/-",
+                    json!({"name": "locale", "in": "query", "schema": {"type": "string"}}),
+                )
+            },
+            expected: vec![(
+                false,
+                "optional-parameter-added",
+                "#/paths/~1session~1create/post/parameters/1".into(),
+            )],
+            optic_has_rule: true,
+        },
+    ]
+}
+
+fn write_pair(dir: &Path, pair: &Pair) -> (PathBuf, PathBuf) {
+    let old = base();
+    let mut new = old.clone();
+    (pair.change)(&mut new);
+    let (old_path, new_path) = (
+        dir.join(format!("{}-old.json", pair.name)),
+        dir.join(format!("{}-new.json", pair.name)),
+    );
+    std::fs::write(&old_path, serde_json::to_string_pretty(&old).unwrap()).unwrap();
+    std::fs::write(&new_path, serde_json::to_string_pretty(&new).unwrap()).unwrap();
+    (old_path, new_path)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_rule_gives_exactly_its_finding() {
+    let dir = scratch("spec-diff-pairs");
+    let all = pairs();
+    assert_eq!(all.len(), 25);
+    for pair in &all {
+        let (old, new) = write_pair(&dir, pair);
+        let report = diff::diff_files(old.to_str().unwrap(), new.to_str().unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", pair.name));
+        let found: Vec<(bool, &str, String)> = report
+            .findings
+            .iter()
+            .map(|f| (f.breaking, f.rule, f.pointer.clone()))
+            .collect();
+        assert_eq!(found, pair.expected, "{}", pair.name);
+        let openapi_breaking = pair.expected.iter().any(|(b, _, _)| *b);
+        assert_eq!(
+            report.breaking,
+            openapi_breaking || report.rust.iter().any(|c| c.breaks_callers),
+            "{}",
+            pair.name
+        );
+        if openapi_breaking {
+            assert_eq!(report.semver, Semver::Major, "{}", pair.name);
+        }
+    }
+}
+
+#[test]
+fn rust_api_effects_and_semver() {
+    let dir = scratch("spec-diff-rust");
+    let all = pairs();
+    let effect = |name: &str| {
+        let pair = all.iter().find(|p| p.name == name).unwrap();
+        let (old, new) = write_pair(&dir, pair);
+        diff::diff_files(old.to_str().unwrap(), new.to_str().unwrap()).unwrap()
+    };
+    let report = effect("request-optional-property-added");
+    let messages: Vec<&str> = report.rust.iter().map(|c| c.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "field `SessionCreateBody::locale: Option<String>` added (breaks struct literals and exhaustive patterns; builders are unaffected)"
+        ]
+    );
+    assert_eq!(report.semver, Semver::Major);
+    assert!(!report.breaking, "builder-style callers keep compiling");
+
+    let report = effect("operation-removed");
+    assert!(
+        report
+            .rust
+            .iter()
+            .any(|c| c.message == "method `Client::session_extend` removed" && c.breaks_callers)
+    );
+
+    let report = effect("operation-added");
+    assert_eq!(
+        report
+            .rust
+            .iter()
+            .map(|c| (c.impact, c.message.as_str()))
+            .collect::<Vec<_>>(),
+        [(Semver::Minor, "method `Client::session_refresh` added")]
+    );
+    assert_eq!(report.semver, Semver::Minor);
+
+    let report = effect("request-type-changed");
+    assert!(report.rust.iter().any(|c| c.message == "field `SessionCreateBody::external_user_id` changed from `Option<String>` to `Option<i64>`"), "{:?}", report.rust);
+
+    let report = effect("response-enum-value-added");
+    // Response enums are open strings: only the closed companion enum gains a variant.
+    assert!(
+        report.rust.iter().all(|c| !c.breaks_callers),
+        "{:?}",
+        report.rust
+    );
+    assert!(
+        report.rust.iter().any(|c| c
+            .message
+            .starts_with("variant `SessionCreateResponseStatus::Paused")),
+        "{:?}",
+        report.rust
+    );
+}
+
+#[test]
+fn the_command_line_formats_and_exit_codes() {
+    let Some(binary) = spec_diff_binary() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "knot-spec-diff must be built in CI (--features spec-diff)"
+        );
+        eprintln!("SKIPPED: build with --features spec-diff to test the command");
+        return;
+    };
+    let dir = scratch("spec-diff-cli");
+    let all = pairs();
+    let (old, new) = write_pair(
+        &dir,
+        all.iter()
+            .find(|p| p.name == "response-property-removed")
+            .unwrap(),
+    );
+    let run = |args: &[&str]| Command::new(&binary).args(args).output().unwrap();
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+
+    let text = run(&[old, new]);
+    assert_eq!(text.status.code(), Some(1));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("BREAKING POST /session/create"), "{stdout}");
+    assert!(
+        stdout.contains("response property `status` removed [response-property-removed]"),
+        "{stdout}"
+    );
+
+    let json = run(&[old, new, "--format", "json"]);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["findings"][0]["rule"], "response-property-removed");
+    assert_eq!(report["breaking"], true);
+    assert!(
+        report["findings"][0]["location"]
+            .as_str()
+            .unwrap()
+            .contains("-old.json")
+    );
+
+    let markdown = run(&[old, new, "--format", "markdown"]);
+    assert!(
+        String::from_utf8(markdown.stdout)
+            .unwrap()
+            .contains("| ❌ breaking |")
+    );
+
+    let same = run(&[old, old]);
+    assert_eq!(same.status.code(), Some(0));
+
+    let bad = format!(
+        "{}/tests/fixtures/bad/missing-ref.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let broken = run(&[old, &bad]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8(broken.stderr)
+            .unwrap()
+            .contains("resolves to nothing")
+    );
+}
+
+fn spec_diff_binary() -> Option<PathBuf> {
+    option_env!("CARGO_BIN_EXE_knot-spec-diff").map(PathBuf::from)
+}
+
+fn optic_binary() -> Option<PathBuf> {
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/.bin/optic");
+    local.exists().then_some(local)
+}
+
+#[test]
+fn optic_agrees_with_our_openapi_verdict() {
+    let Some(optic) = optic_binary() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "optic is required in CI: npm ci --prefix .ci/node"
+        );
+        eprintln!("SKIPPED: optic not installed (npm ci --prefix .ci/node)");
+        return;
+    };
+    let dir = scratch("spec-diff-optic");
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    for pair in pairs() {
+        let (old, new) = write_pair(&dir, &pair);
+        let output = Command::new(&optic)
+            .current_dir(&dir)
+            .args([
+                "diff",
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--check",
+            ])
+            .env("OPTIC_TELEMETRY_LEVEL", "off")
+            .output()
+            .unwrap();
+        let optic_breaking = match output.status.code() {
+            Some(0) => false,
+            Some(1) => true,
+            other => panic!(
+                "{}: optic failed ({other:?}): {}",
+                pair.name,
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        };
+        let ours = pair.expected.iter().any(|(b, _, _)| *b);
+        if pair.optic_has_rule {
+            compared += 1;
+            if optic_breaking != ours {
+                disagreements.push(format!(
+                    "{}: optic {optic_breaking}, ours {ours}",
+                    pair.name
+                ));
+            }
+        } else {
+            // Where optic has no rule it must at least not call a change breaking that we
+            // call safe.
+            assert!(
+                !optic_breaking || ours,
+                "{}: optic breaking, ours not",
+                pair.name
+            );
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    assert_eq!(compared, 22, "pairs where optic has a rule");
+}
