@@ -22,11 +22,7 @@ pub fn is_email(value: &str) -> bool {
     if !local_ok {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
-    let labels_ok = labels.iter().all(|label| {
+    let label_ok = |label: &str| {
         !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -34,9 +30,11 @@ pub fn is_email(value: &str) -> bool {
             && label
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80)
-    });
-    let tld = labels[labels.len() - 1];
-    labels_ok && tld.len() >= 2 && !tld.bytes().all(|b| b.is_ascii_digit())
+    };
+    let Some((_, tld)) = domain.rsplit_once('.') else {
+        return false;
+    };
+    domain.split('.').all(label_ok) && tld.len() >= 2 && !tld.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// E.164: `+`, a country code not starting with 0, at most 15 digits in all.

@@ -15,9 +15,13 @@
 //! whitespace-only strings, and empty arrays or objects. A failure is reported exactly
 //! as Knot would (`INVALID_REQUEST` / `INVALID_FIELD` / the spec example's message).
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::contract::{self, FieldContract, OperationContract};
 
@@ -162,6 +166,10 @@ pub const PROSE_RULES: &[ProseRule] = &[
 
 /// Validates a serialized JSON body for `operation_id`. Unknown operations, operations
 /// without body fields and bodies that are not JSON pass (Knot will judge them).
+///
+/// Runs on every request, so it reads the body without building a `serde_json::Value`:
+/// the top level is split into borrowed keys and raw values, and only the values a rule
+/// looks at are decoded.
 pub fn validate_body(operation_id: &str, body: &[u8]) -> Result<(), ValidationError> {
     let Some(operation) = contract::operation(operation_id) else {
         return Ok(());
@@ -169,119 +177,273 @@ pub fn validate_body(operation_id: &str, body: &[u8]) -> Result<(), ValidationEr
     if operation.body_fields.is_empty() {
         return Ok(());
     }
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Ok(());
-    };
-    validate_against(operation, &value)
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let picked = Pick {
+        fields: operation.body_fields,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|picked| deserializer.end().map(|()| picked));
+    match picked {
+        Ok(values) => validate_fields(operation, &values),
+        Err(_) if serde_json::from_slice::<IgnoredAny>(body).is_ok() => Err(ValidationError::new(
+            "",
+            "The request body must be a JSON object.",
+        )),
+        // Not JSON at all: Knot will judge it.
+        Err(_) => Ok(()),
+    }
 }
 
 /// Validates a body given as a JSON value.
 pub fn validate_value(operation_id: &str, body: &Value) -> Result<(), ValidationError> {
-    match contract::operation(operation_id) {
-        Some(operation) if !operation.body_fields.is_empty() => validate_against(operation, body),
-        _ => Ok(()),
+    let bytes = serde_json::to_vec(body).expect("a JSON value serializes");
+    validate_body(operation_id, &bytes)
+}
+
+/// The raw top-level values of the body, one slot per field of the contract.
+type Picked<'a> = [Option<&'a RawValue>];
+
+/// Reads a JSON object keeping only the values of the contract's fields (borrowed, not
+/// decoded) and skipping the rest: no map, no per-value allocation.
+struct Pick<'f> {
+    fields: &'f [FieldContract],
+}
+
+impl<'de> DeserializeSeed<'de> for Pick<'_> {
+    type Value = Vec<Option<&'de RawValue>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-fn validate_against(operation: &OperationContract, body: &Value) -> Result<(), ValidationError> {
-    let Value::Object(map) = body else {
-        return Err(ValidationError::new(
-            "",
-            "The request body must be a JSON object.",
-        ));
-    };
-    for field in operation.body_fields {
-        check_field(operation, field, map)?;
+impl<'de> Visitor<'de> for Pick<'_> {
+    type Value = Vec<Option<&'de RawValue>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut values = vec![None; self.fields.len()];
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match self.fields.iter().position(|f| f.name == key.0) {
+                Some(i) => values[i] = Some(map.next_value::<&'de RawValue>()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// An object key, borrowed unless it has escape sequences.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+fn validate_fields(
+    operation: &OperationContract,
+    values: &Picked<'_>,
+) -> Result<(), ValidationError> {
+    for (index, field) in operation.body_fields.iter().enumerate() {
+        check_field(operation, field, values[index])?;
         for rule in PROSE_RULES {
             if rule.field == field.name
                 && rule.operation.is_none_or(|op| op == operation.operation_id)
             {
-                check_prose(operation, rule, map)?;
+                check_prose(operation, rule, values)?;
             }
         }
     }
     Ok(())
 }
 
+/// The raw value of the field named `name`, if the contract has it and the body sets it.
+fn value_of<'a>(
+    operation: &OperationContract,
+    values: &Picked<'a>,
+    name: &str,
+) -> Option<&'a RawValue> {
+    let index = operation.body_fields.iter().position(|f| f.name == name)?;
+    values[index]
+}
+
+/// A JSON value seen from its raw text, decoded only as far as a rule needs.
+enum Json<'a> {
+    Null,
+    Bool,
+    Number { integer: bool },
+    Str(Cow<'a, str>),
+    Array { empty: bool },
+    Object(&'a RawValue),
+}
+
+impl<'a> Json<'a> {
+    fn of(raw: &'a RawValue) -> Self {
+        let text = raw.get().trim_start();
+        match text.as_bytes().first() {
+            Some(b'n') => Json::Null,
+            Some(b't' | b'f') => Json::Bool,
+            Some(b'"') => Json::Str(match serde_json::from_str::<&str>(text) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_default()),
+            }),
+            Some(b'[') => Json::Array {
+                empty: text[1..].trim_start().starts_with(']'),
+            },
+            Some(b'{') => Json::Object(raw),
+            _ => Json::Number {
+                integer: !text.contains(['.', 'e', 'E']),
+            },
+        }
+    }
+
+    /// Laravel's "required": null, blank strings, empty arrays and objects all fail.
+    fn is_blank(&self) -> bool {
+        match self {
+            Json::Null => true,
+            Json::Str(s) => s.trim().is_empty(),
+            Json::Array { empty } => *empty,
+            Json::Object(raw) => raw.get().trim_start()[1..].trim_start().starts_with('}'),
+            _ => false,
+        }
+    }
+
+    fn has_type(&self, expected: &str) -> bool {
+        match expected {
+            "string" => matches!(self, Json::Str(_)),
+            "object" => matches!(self, Json::Object(_)),
+            "array" => matches!(self, Json::Array { .. }),
+            "boolean" => matches!(self, Json::Bool),
+            "integer" => matches!(self, Json::Number { integer: true }),
+            "number" => matches!(self, Json::Number { .. }),
+            _ => true,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The entries of an object value (sorted by key), keys borrowed where possible.
+fn entries(raw: &RawValue) -> Vec<(Cow<'_, str>, &RawValue)> {
+    match serde_json::from_str::<BTreeMap<&str, &RawValue>>(raw.get()) {
+        Ok(map) => map
+            .into_iter()
+            .map(|(k, v)| (Cow::Borrowed(k), v))
+            .collect(),
+        Err(_) => serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get())
+            .map(|map| map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect())
+            .unwrap_or_default(),
+    }
+}
+
 fn check_field(
     operation: &OperationContract,
     field: &FieldContract,
-    body: &Map<String, Value>,
+    raw: Option<&RawValue>,
 ) -> Result<(), ValidationError> {
-    let value = body.get(field.name);
+    let value = raw.map(Json::of);
     let fail = |example: String, fallback: String| {
         Err(ValidationError::new(
             field.name,
             operation.example_message(&example).unwrap_or(fallback),
         ))
     };
-    let attribute = attribute(field.name);
-    if field.required && value.is_none_or(is_blank) {
+    let attribute = || attribute(field.name);
+    let invalid = || format!("Invalid{}", pascal(field.name));
+    if field.required && value.as_ref().is_none_or(Json::is_blank) {
         return fail(
             format!("{}Required", pascal(field.name)),
-            format!("The {attribute} field is required."),
+            format!("The {} field is required.", attribute()),
         );
     }
     let Some(value) = value else { return Ok(()) };
-    if value.is_null() {
+    if let Json::Null = value {
         if field.nullable {
             return Ok(());
         }
-        return fail(
-            format!("Invalid{}", pascal(field.name)),
-            type_message(&attribute, field),
-        );
+        return fail(invalid(), type_message(&attribute(), field));
     }
     if let Some(expected) = field.json_type
-        && !has_type(value, expected)
+        && !value.has_type(expected)
     {
-        return fail(
-            format!("Invalid{}", pascal(field.name)),
-            type_message(&attribute, field),
-        );
+        return fail(invalid(), type_message(&attribute(), field));
     }
     if !field.allowed.is_empty()
         && let Some(text) = value.as_str()
         && !field.allowed.contains(&text)
     {
         return fail(
-            format!("Invalid{}", pascal(field.name)),
-            format!("The selected {attribute} is invalid."),
+            invalid(),
+            format!("The selected {} is invalid.", attribute()),
         );
     }
     if let (Some(max), Some(text)) = (field.max_length, value.as_str())
         && text.chars().count() as u64 > max
     {
         return fail(
-            format!("Invalid{}", pascal(field.name)),
-            format!("The {attribute} may not be greater than {max} characters."),
+            invalid(),
+            format!(
+                "The {} may not be greater than {max} characters.",
+                attribute()
+            ),
         );
     }
-    if let Value::Object(entries) = value {
+    if let Json::Object(raw) = value
+        && (field.max_properties.is_some() || field.value_max_length.is_some())
+    {
+        let entries = entries(raw);
         if let Some(max) = field.max_properties
             && entries.len() as u64 > max
         {
             return fail(
-                format!("Invalid{}", pascal(field.name)),
-                format!("The {attribute} may not have more than {max} items."),
+                invalid(),
+                format!("The {} may not have more than {max} items.", attribute()),
             );
         }
         if let Some(max) = field.value_max_length {
-            for (key, entry) in entries {
-                let too_long = match entry {
-                    Value::String(s) => s.chars().count() as u64 > max,
-                    _ => {
+            for (key, entry) in &entries {
+                match Json::of(entry) {
+                    Json::Str(s) if s.chars().count() as u64 > max => {
                         return fail(
-                            format!("Invalid{}", pascal(field.name)),
-                            format!("The {attribute}.{key} must be a string."),
+                            invalid(),
+                            format!(
+                                "The {}.{key} may not be greater than {max} characters.",
+                                attribute()
+                            ),
                         );
                     }
-                };
-                if too_long {
-                    return fail(
-                        format!("Invalid{}", pascal(field.name)),
-                        format!("The {attribute}.{key} may not be greater than {max} characters."),
-                    );
+                    Json::Str(_) => {}
+                    _ => {
+                        return fail(
+                            invalid(),
+                            format!("The {}.{key} must be a string.", attribute()),
+                        );
+                    }
                 }
             }
         }
@@ -292,17 +454,20 @@ fn check_field(
 fn check_prose(
     operation: &OperationContract,
     rule: &ProseRule,
-    body: &Map<String, Value>,
+    values: &Picked<'_>,
 ) -> Result<(), ValidationError> {
-    let value = body.get(rule.field);
+    let value = value_of(operation, values, rule.field).map(Json::of);
     let broken = match rule.check {
         ProseCheck::RequiredWhen { other, value: when } => {
-            operation.field(other).is_some()
-                && body.get(other).and_then(Value::as_str) == Some(when)
-                && value.is_none_or(is_blank)
+            value_of(operation, values, other)
+                .map(Json::of)
+                .as_ref()
+                .and_then(Json::as_str)
+                == Some(when)
+                && value.as_ref().is_none_or(Json::is_blank)
         }
-        ProseCheck::Email => matches!(value, Some(Value::String(s)) if !formats::is_email(s)),
-        ProseCheck::E164 => matches!(value, Some(Value::String(s)) if !formats::is_e164(s)),
+        ProseCheck::Email => matches!(&value, Some(Json::Str(s)) if !formats::is_email(s)),
+        ProseCheck::E164 => matches!(&value, Some(Json::Str(s)) if !formats::is_e164(s)),
     };
     if broken {
         let (example, fallback) = rule.example;
@@ -314,29 +479,6 @@ fn check_prose(
         ));
     }
     Ok(())
-}
-
-/// Laravel's "required": null, blank strings, empty arrays and objects all fail.
-fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
-        _ => false,
-    }
-}
-
-fn has_type(value: &Value, expected: &str) -> bool {
-    match expected {
-        "string" => value.is_string(),
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "boolean" => value.is_boolean(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        _ => true,
-    }
 }
 
 fn type_message(attribute: &str, field: &FieldContract) -> String {
