@@ -52,7 +52,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The `User-Agent` sent by default.
 pub const DEFAULT_USER_AGENT: &str = concat!("knot-api-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Environment variable names read by [`super::KnotClient::from_env`].
+/// Environment variable names read by [`crate::KnotClient::from_env`].
 pub mod env_vars {
     /// Knot client id.
     pub const CLIENT_ID: &str = "KNOT_CLIENT_ID";
@@ -66,7 +66,7 @@ pub mod env_vars {
     pub const MAX_RETRIES: &str = "KNOT_MAX_RETRIES";
 }
 
-/// Everything a [`super::KnotClient`] is built from.
+/// Everything a [`crate::KnotClient`] is built from.
 #[derive(Debug, Clone)]
 pub struct KnotConfig {
     pub(crate) credentials: Option<Credentials>,

@@ -20,7 +20,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// Credentials from a client id and secret. Blank values are refused when the client
-    /// is built ([`Credentials::authorization`]), where the error can say which one.
+    /// is built, where the error can say which one.
     pub fn new(client_id: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             client_id: client_id.into(),

@@ -1,6 +1,6 @@
 //! Per-call options, and how they reach the hooks of a generated operation.
 //!
-//! Generated builders cannot take extra arguments, so [`super::KnotClient::call_with`]
+//! Generated builders cannot take extra arguments, so [`crate::KnotClient::call_with`]
 //! runs the operation's future inside a task-local scope that the hooks read. Outside
 //! such a scope the hooks use the client's defaults.
 

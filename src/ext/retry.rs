@@ -8,7 +8,7 @@
 //!
 //! Delays follow the Stainless SDK convention: `min(base × 2^n, cap)` minus up to 25 %
 //! jitter, unless the server sent `Retry-After` (seconds or an HTTP date) or
-//! `retry-after-ms`, which is honoured up to [`RetryPolicy::max_retry_after`].
+//! `retry-after-ms`, which is honoured up to the policy's cap ([`RetryPolicy::with_max_retry_after`]).
 
 use std::time::Duration;
 
