@@ -8,18 +8,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn server_answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/session/create"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
 
 fn ok_session() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({ "session": "CANARY-SESSION-1a2b" }))
@@ -35,7 +25,7 @@ async fn count(server: &MockServer) -> usize {
 
 #[tokio::test]
 async fn sends_the_exact_basic_authorization_header() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     knot.create_session(&valid_body()).await.unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -56,16 +46,9 @@ async fn sends_the_exact_basic_authorization_header() {
 
 #[tokio::test]
 async fn generated_operations_get_the_same_auth() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
-    knot.call(
-        knot.api()
-            .session_create()
-            .body(common::card_switcher_body())
-            .send(),
-    )
-    .await
-    .unwrap();
+    common::generated_session_create(&knot).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert!(
         requests[0].headers["authorization"]
@@ -163,7 +146,7 @@ async fn every_validation_rule_refuses_before_sending() {
             "The request body must be a JSON object.",
         ),
     ];
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     for (body, field, message) in cases {
         let error = knot.create_session(&body).await.unwrap_err();
@@ -183,7 +166,7 @@ async fn every_validation_rule_refuses_before_sending() {
 
 #[tokio::test]
 async fn validation_also_guards_generated_operations() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     let body = knot_api::types::SessionCreateBody::builder()
         .type_(knot_api::types::SessionCreateBodyType::CardSwitcher)
@@ -201,7 +184,7 @@ async fn validation_also_guards_generated_operations() {
 
 #[tokio::test]
 async fn valid_optional_fields_pass_and_validation_can_be_turned_off() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     let body = json!({
         "type": "vault", "external_user_id": "u", "card_id": null,
@@ -224,7 +207,7 @@ async fn valid_optional_fields_pass_and_validation_can_be_turned_off() {
 
 #[tokio::test]
 async fn extra_body_fields_are_sent() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     let options = RequestOptions::new().extra_body("merchant_id", 45);
     knot.create_session_with(&valid_body(), options.clone())
@@ -248,18 +231,7 @@ async fn extra_body_fields_are_sent() {
 
 #[tokio::test]
 async fn retries_500_then_succeeds_with_three_requests() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(json!({ "message": "Server Error" })),
-        )
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ok_session())
-        .mount(&server)
-        .await;
+    let server = common::flaky_server(2, ok_session()).await;
     let knot = common::client(&server.uri());
     let session = knot.create_session(&valid_body()).await.unwrap();
     assert_eq!(session.expose_token(), "CANARY-SESSION-1a2b");
@@ -289,15 +261,7 @@ async fn gives_up_after_three_attempts_keeping_the_last_body() {
     assert_eq!(count(&server).await, 3);
 
     // The same through a generated operation.
-    let error = knot
-        .call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap_err();
+    let error = common::generated_session_create(&knot).await.unwrap_err();
     assert_eq!(
         error.status(),
         Some(404),
@@ -313,9 +277,10 @@ async fn client_errors_are_never_retried() {
         (403, "NoAccess"),
         (429, "AuthFailed"),
     ] {
-        let server =
-            server_answering(ResponseTemplate::new(status).set_body_json(common::example(name)))
-                .await;
+        let server = common::server_answering(
+            ResponseTemplate::new(status).set_body_json(common::example(name)),
+        )
+        .await;
         let knot = common::client(&server.uri());
         let error = knot.create_session(&valid_body()).await.unwrap_err();
         assert_eq!(error.status(), Some(status));
@@ -424,7 +389,7 @@ fn backoff_doubles_with_jitter_up_to_the_cap() {
 
 #[tokio::test]
 async fn a_slow_server_hits_the_timeout_without_retry() {
-    let server = server_answering(ok_session().set_delay(Duration::from_secs(5))).await;
+    let server = common::server_answering(ok_session().set_delay(Duration::from_secs(5))).await;
     let knot = KnotClient::builder()
         .base_url(server.uri())
         .credentials("id", "secret")
@@ -445,7 +410,7 @@ async fn a_slow_server_hits_the_timeout_without_retry() {
 
 #[tokio::test]
 async fn unknown_error_codes_and_non_json_bodies_are_kept() {
-    let server = server_answering(ResponseTemplate::new(400).set_body_json(json!({
+    let server = common::server_answering(ResponseTemplate::new(400).set_body_json(json!({
         "error_type": "INVALID_REQUEST", "error_code": "PRODUCT_NOT_VALID", "error_message": "Nope."
     })))
     .await;
@@ -462,9 +427,10 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
         "Knot API error (HTTP 400 INVALID_REQUEST/PRODUCT_NOT_VALID): Nope."
     );
 
-    let server =
-        server_answering(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
-            .await;
+    let server = common::server_answering(
+        ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"),
+    )
+    .await;
     let knot = common::client_with(&server.uri(), RetryPolicy::none());
     let error = knot.create_session(&valid_body()).await.unwrap_err();
     let Error::Server(e) = &error else {
@@ -475,7 +441,8 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
         (502, &b"<html>Bad Gateway</html>"[..])
     );
 
-    let server = server_answering(ResponseTemplate::new(200).set_body_string("not json")).await;
+    let server =
+        common::server_answering(ResponseTemplate::new(200).set_body_string("not json")).await;
     let error = common::client(&server.uri())
         .create_session(&valid_body())
         .await
@@ -488,7 +455,7 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
 
 #[tokio::test]
 async fn extra_response_fields_do_not_matter() {
-    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({
+    let server = common::server_answering(ResponseTemplate::new(200).set_body_json(json!({
         "session": "s-2", "created": 1, "links": { "sdk": "x" }
     })))
     .await;
@@ -501,7 +468,7 @@ async fn extra_response_fields_do_not_matter() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_calls_through_one_client() {
-    let server = server_answering(ok_session()).await;
+    let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..200 {
@@ -564,24 +531,13 @@ fn missing_or_blank_credentials_fail_at_build_time() {
 /// Secrets never appear in Debug/Display of anything, nor in tracing output.
 #[tokio::test]
 async fn canaries_never_leak() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(json!({ "message": "Server Error" })),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ok_session())
-        .mount(&server)
-        .await;
+    let server = common::flaky_server(1, ok_session()).await;
     let (events, _guard) = capture_tracing();
     let knot = common::client(&server.uri());
     let session = knot.create_session(&valid_body()).await.unwrap();
     let credentials = knot.credentials().unwrap().clone();
     let decode_error = {
-        let s = server_answering(
+        let s = common::server_answering(
             ResponseTemplate::new(200)
                 .set_body_json(json!({ "session": 7, "token": "CANARY-SESSION-1a2b" })),
         )

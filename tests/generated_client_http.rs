@@ -26,15 +26,7 @@ async fn status_200_decodes_the_session() {
         json!({ "session": "915efe72-5136-4652-z91q-d9d48003c102" }),
     )
     .await;
-    let response = knot
-        .call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap();
+    let response = common::generated_session_create(&knot).await.unwrap();
     assert_eq!(
         response.session.as_deref(),
         Some("915efe72-5136-4652-z91q-d9d48003c102")
@@ -54,15 +46,7 @@ async fn documented_error_examples_come_back_as_api_errors_with_every_field() {
     ] {
         let body = common::example(name);
         let (server, knot) = answer(status, body.clone()).await;
-        let error = knot
-            .call(
-                knot.api()
-                    .session_create()
-                    .body(common::card_switcher_body())
-                    .send(),
-            )
-            .await
-            .unwrap_err();
+        let error = common::generated_session_create(&knot).await.unwrap_err();
         let Error::Api(api) = &error else {
             panic!("{name}: expected Error::Api, got {error:?}")
         };
@@ -87,15 +71,7 @@ async fn documented_error_examples_come_back_as_api_errors_with_every_field() {
 async fn the_500_example_keeps_its_message() {
     let body = common::example("InternalServerError");
     let (_server, knot) = answer(500, body.clone()).await;
-    let error = knot
-        .call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap_err();
+    let error = common::generated_session_create(&knot).await.unwrap_err();
     let Error::Server(server_error) = &error else {
         panic!("expected Error::Server, got {error:?}")
     };
@@ -111,35 +87,17 @@ async fn extra_response_fields_are_tolerated() {
         json!({ "session": "s-1", "expires_at": "2026-01-01T00:00:00Z", "nested": { "x": [1] } }),
     )
     .await;
-    let response = knot
-        .call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap();
+    let response = common::generated_session_create(&knot).await.unwrap();
     assert_eq!(response.session.as_deref(), Some("s-1"));
 }
 
 #[tokio::test]
 async fn an_undecodable_success_reports_status_and_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let server =
+        common::server_answering(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
+            .await;
     let knot = common::client(&server.uri());
-    let error = knot
-        .call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap_err();
+    let error = common::generated_session_create(&knot).await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}")
     };

@@ -51,3 +51,45 @@ pub fn card_switcher_body() -> types::builder::SessionCreateBody {
         .external_user_id("user-123")
         .card_id(Some("card-456".to_owned()))
 }
+
+/// `session_create` through the generated client with [`card_switcher_body`].
+pub async fn generated_session_create(
+    knot: &KnotClient,
+) -> Result<types::SessionCreateResponse, knot_api::Error> {
+    knot.call(
+        knot.api()
+            .session_create()
+            .body(card_switcher_body())
+            .send(),
+    )
+    .await
+}
+
+/// A loopback server answering `POST /session/create` with `template`.
+pub async fn server_answering(template: wiremock::ResponseTemplate) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/session/create"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server whose first `failures` answers are Knot's 500, then `then`.
+pub async fn flaky_server(failures: u64, then: wiremock::ResponseTemplate) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(500)
+                .set_body_json(serde_json::json!({ "message": "Server Error" })),
+        )
+        .up_to_n_times(failures)
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(then)
+        .mount(&server)
+        .await;
+    server
+}

@@ -1,82 +1,14 @@
-//! Comparing two specs: what changed, whether it breaks existing clients at the OpenAPI
-//! level, and what it does to the generated Rust API.
-//!
-//! Both specs go through the same loader and 3.1 handling as build.rs ([`crate::prepare`]).
-//! OpenAPI-level rules follow the principle oasdiff, optic and openapi-diff share: a
-//! request may only get wider, a response only narrower. The Rust-level part generates
-//! both clients and compares their [`crate::surface`]s, with cargo's semver rules.
+//! OpenAPI-level rules: a request may only get wider, a response only narrower.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::Finding;
+use crate::PreparedSpec;
 use crate::load::{self, LoadedSpec};
 use crate::pointer;
-use crate::surface::{self, Surface, TypeDef};
 use crate::walk;
-use crate::{PreparedSpec, SpecError};
-
-/// One OpenAPI-level change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Whether existing clients break.
-    pub breaking: bool,
-    /// Stable rule id, e.g. `request-property-became-required`.
-    pub rule: &'static str,
-    /// `POST /session/create`, when the change is inside an operation.
-    pub operation: Option<String>,
-    /// JSON pointer (in the new spec; in the old one for removals).
-    pub pointer: String,
-    /// `file:line` where practical.
-    pub location: String,
-    /// What changed.
-    pub message: String,
-}
-
-/// Semver impact on the crate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Semver {
-    /// Nothing public changed.
-    Patch,
-    /// Additions only.
-    Minor,
-    /// Something downstream code may use changed or went away.
-    Major,
-}
-
-/// One change to the generated Rust API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RustChange {
-    /// Semver impact under cargo's rules.
-    pub impact: Semver,
-    /// True when it breaks code written in the documented style (builders, no struct
-    /// literals): removals and type changes. Added fields and variants are semver-major
-    /// by cargo's rules but do not break such code.
-    pub breaks_callers: bool,
-    /// What changed.
-    pub message: String,
-}
-
-/// Everything `knot-spec-diff` reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// Old spec path.
-    pub old: String,
-    /// New spec path.
-    pub new: String,
-    /// OpenAPI-level changes.
-    pub findings: Vec<Finding>,
-    /// Changes to the generated Rust API.
-    pub rust: Vec<RustChange>,
-    /// The version bump the crate needs.
-    pub semver: Semver,
-    /// True when existing clients break (OpenAPI level) or the Rust API loses or
-    /// changes something callers use.
-    pub breaking: bool,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Dir {
@@ -84,10 +16,10 @@ enum Dir {
     Response,
 }
 
-struct Ctx<'a> {
-    old: &'a PreparedSpec,
-    new: &'a PreparedSpec,
-    findings: Vec<Finding>,
+pub(super) struct Ctx<'a> {
+    pub(super) old: &'a PreparedSpec,
+    pub(super) new: &'a PreparedSpec,
+    pub(super) findings: Vec<Finding>,
 }
 
 /// Which spec a pointer refers to.
@@ -127,53 +59,7 @@ impl Ctx<'_> {
 }
 
 /// Compares two spec files.
-pub fn diff_files(old: &str, new: &str) -> Result<Report, SpecError> {
-    let old = crate::prepare_file(old)?;
-    let new = crate::prepare_file(new)?;
-    diff(&old, &new)
-}
-
-/// Compares two prepared specs.
-pub fn diff(old: &PreparedSpec, new: &PreparedSpec) -> Result<Report, SpecError> {
-    let mut ctx = Ctx {
-        old,
-        new,
-        findings: Vec::new(),
-    };
-    operations(&mut ctx);
-    let findings = ctx.findings;
-    let old_surface = surface_of(old)?;
-    let new_surface = surface_of(new)?;
-    let rust = rust_changes(&old_surface, &new_surface);
-    let semver = rust
-        .iter()
-        .map(|c| c.impact)
-        .max()
-        .unwrap_or(Semver::Patch)
-        .max(if findings.iter().any(|f| f.breaking) {
-            Semver::Major
-        } else if findings.is_empty() {
-            Semver::Patch
-        } else {
-            Semver::Minor
-        });
-    let breaking = findings.iter().any(|f| f.breaking) || rust.iter().any(|c| c.breaks_callers);
-    Ok(Report {
-        old: old.loaded.path.clone(),
-        new: new.loaded.path.clone(),
-        findings,
-        rust,
-        semver,
-        breaking,
-    })
-}
-
-fn surface_of(spec: &PreparedSpec) -> Result<Surface, SpecError> {
-    let generated = crate::generate_prepared(spec.clone())?;
-    surface::extract(&generated.client).map_err(|m| SpecError::new(&spec.loaded.path, m))
-}
-
-fn operations(ctx: &mut Ctx<'_>) {
+pub(super) fn operations(ctx: &mut Ctx<'_>) {
     let index = |doc: &Value| -> BTreeMap<String, walk::OperationRef> {
         walk::operations(doc)
             .into_iter()
@@ -591,46 +477,18 @@ fn schema(
                     .map(str::to_owned)
                     .unwrap_or_else(|| v.to_string())
             };
-            for removed in a.iter().filter(|v| !b.contains(v)) {
-                if req {
-                    ctx.push(
-                        true,
-                        "request-enum-value-removed",
-                        Some(label),
-                        Side::New,
-                        new_at,
-                        format!("request enum value `{}` removed", show(removed)),
-                    );
-                } else {
-                    ctx.push(
-                        false,
-                        "response-enum-value-removed",
-                        Some(label),
-                        Side::New,
-                        new_at,
-                        format!("response enum value `{}` removed", show(removed)),
-                    );
-                }
-            }
-            for added in b.iter().filter(|v| !a.contains(v)) {
-                if req {
-                    ctx.push(
-                        false,
-                        "request-enum-value-added",
-                        Some(label),
-                        Side::New,
-                        new_at,
-                        format!("request enum value `{}` added", show(added)),
-                    );
-                } else {
-                    ctx.push(
-                        true,
-                        "response-enum-value-added",
-                        Some(label),
-                        Side::New,
-                        new_at,
-                        format!("response enum value `{}` added", show(added)),
-                    );
+            // A request may only widen, a response only narrow.
+            for (values, change) in [(&a, "removed"), (&b, "added")] {
+                let other = if change == "removed" { &b } else { &a };
+                for value in values.iter().filter(|v| !other.contains(v)) {
+                    let (breaking, rule) = match (req, change) {
+                        (true, "removed") => (true, "request-enum-value-removed"),
+                        (true, _) => (false, "request-enum-value-added"),
+                        (false, "removed") => (false, "response-enum-value-removed"),
+                        (false, _) => (true, "response-enum-value-added"),
+                    };
+                    let message = format!("{side} enum value `{}` {change}", show(value));
+                    ctx.push(breaking, rule, Some(label), Side::New, new_at, message);
                 }
             }
         }
@@ -787,241 +645,4 @@ fn schema(
             );
         }
     }
-}
-
-fn rust_changes(old: &Surface, new: &Surface) -> Vec<RustChange> {
-    let mut out = Vec::new();
-    let mut push = |impact, breaks_callers, message: String| {
-        out.push(RustChange {
-            impact,
-            breaks_callers,
-            message,
-        })
-    };
-    for (name, op) in &old.operations {
-        match new.operations.get(name) {
-            None => push(
-                Semver::Major,
-                true,
-                format!("method `Client::{name}` removed"),
-            ),
-            Some(new_op) => {
-                if op.returns != new_op.returns {
-                    push(
-                        Semver::Major,
-                        true,
-                        format!(
-                            "`{name}().send()` now returns `{}` instead of `{}`",
-                            new_op.returns, op.returns
-                        ),
-                    );
-                }
-                for (param, ty) in &op.params {
-                    match new_op.params.iter().find(|(p, _)| p == param) {
-                        None => push(
-                            Semver::Major,
-                            true,
-                            format!("`{name}()` lost its `.{param}(..)` parameter"),
-                        ),
-                        Some((_, new_ty)) if new_ty != ty => push(
-                            Semver::Major,
-                            true,
-                            format!(
-                                "`{name}().{param}(..)` now takes `{new_ty}` instead of `{ty}`"
-                            ),
-                        ),
-                        _ => {}
-                    }
-                }
-                for (param, ty) in &new_op.params {
-                    if !op.params.iter().any(|(p, _)| p == param) {
-                        push(
-                            Semver::Minor,
-                            false,
-                            format!("`{name}()` gained a `.{param}(..)` parameter (`{ty}`)"),
-                        );
-                    }
-                }
-            }
-        }
-    }
-    for name in new
-        .operations
-        .keys()
-        .filter(|n| !old.operations.contains_key(*n))
-    {
-        push(
-            Semver::Minor,
-            false,
-            format!("method `Client::{name}` added"),
-        );
-    }
-    for (name, def) in &old.types {
-        let Some(new_def) = new.types.get(name) else {
-            push(Semver::Major, true, format!("type `types::{name}` removed"));
-            continue;
-        };
-        match (def, new_def) {
-            (TypeDef::Struct(a), TypeDef::Struct(b)) => {
-                for (field, ty) in a {
-                    match b.iter().find(|(f, _)| f == field) {
-                        None => push(
-                            Semver::Major,
-                            true,
-                            format!("field `{name}::{field}` removed"),
-                        ),
-                        Some((_, new_ty)) if new_ty != ty => push(
-                            Semver::Major,
-                            true,
-                            format!("field `{name}::{field}` changed from `{ty}` to `{new_ty}`"),
-                        ),
-                        _ => {}
-                    }
-                }
-                for (field, ty) in b.iter().filter(|(f, _)| !a.iter().any(|(g, _)| g == f)) {
-                    push(
-                        Semver::Major,
-                        false,
-                        format!(
-                            "field `{name}::{field}: {ty}` added (breaks struct literals and exhaustive patterns; builders are unaffected)"
-                        ),
-                    );
-                }
-            }
-            (TypeDef::Enum(a), TypeDef::Enum(b)) => {
-                for v in a.iter().filter(|v| !b.contains(v)) {
-                    push(
-                        Semver::Major,
-                        true,
-                        format!("variant `{name}::{v}` removed"),
-                    );
-                }
-                for v in b.iter().filter(|v| !a.contains(v)) {
-                    push(
-                        Semver::Major,
-                        false,
-                        format!("variant `{name}::{v}` added (breaks exhaustive matches)"),
-                    );
-                }
-            }
-            (TypeDef::Newtype(a), TypeDef::Newtype(b)) if a != b => {
-                push(
-                    Semver::Major,
-                    true,
-                    format!("`types::{name}` now wraps `{b}` instead of `{a}`"),
-                );
-            }
-            (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
-                push(
-                    Semver::Major,
-                    true,
-                    format!("`types::{name}` changed kind ({}) → ({})", kind(a), kind(b)),
-                );
-            }
-            _ => {}
-        }
-    }
-    for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
-        push(Semver::Minor, false, format!("type `types::{name}` added"));
-    }
-    out
-}
-
-fn kind(def: &TypeDef) -> &'static str {
-    match def {
-        TypeDef::Struct(_) => "struct",
-        TypeDef::Enum(_) => "enum",
-        TypeDef::Newtype(_) => "newtype",
-    }
-}
-
-/// Plain text, one line per change.
-pub fn render_text(report: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "knot-spec-diff {} → {}", report.old, report.new);
-    let _ = writeln!(s, "\nOpenAPI changes ({}):", report.findings.len());
-    for f in &report.findings {
-        let tag = if f.breaking { "BREAKING" } else { "ok      " };
-        let op = f
-            .operation
-            .as_deref()
-            .map(|o| format!("{o} "))
-            .unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "  {tag} {op}{}: {} [{}] ({})",
-            f.pointer, f.message, f.rule, f.location
-        );
-    }
-    let _ = writeln!(s, "\nGenerated Rust API ({}):", report.rust.len());
-    for c in &report.rust {
-        let _ = writeln!(
-            s,
-            "  {:<5} {}",
-            format!("{:?}", c.impact).to_lowercase(),
-            c.message
-        );
-    }
-    let _ = writeln!(s, "\n{}", verdict(report));
-    s
-}
-
-/// Markdown for a pull-request comment.
-pub fn render_markdown(report: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "### Knot spec diff\n\n`{}` → `{}`\n\n**{}**\n",
-        report.old,
-        report.new,
-        verdict(report)
-    );
-    let _ = writeln!(s, "#### OpenAPI changes\n");
-    if report.findings.is_empty() {
-        let _ = writeln!(s, "None.\n");
-    } else {
-        let _ = writeln!(s, "| | where | change | rule |\n|---|---|---|---|");
-        for f in &report.findings {
-            let icon = if f.breaking { "❌ breaking" } else { "✅" };
-            let op = f
-                .operation
-                .as_deref()
-                .map(|o| format!("{o} "))
-                .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "| {icon} | {op}`{}` ({}) | {} | `{}` |",
-                f.pointer,
-                f.location,
-                f.message.replace('|', "\\|"),
-                f.rule
-            );
-        }
-        s.push('\n');
-    }
-    let _ = writeln!(s, "#### Generated Rust API\n");
-    if report.rust.is_empty() {
-        let _ = writeln!(s, "No change.");
-    } else {
-        for c in &report.rust {
-            let _ = writeln!(s, "- **{:?}**: {}", c.impact, c.message.replace('|', "\\|"));
-        }
-    }
-    s
-}
-
-fn verdict(report: &Report) -> String {
-    let bump = match report.semver {
-        Semver::Major => "major (0.x: bump the minor version)",
-        Semver::Minor => "minor (0.x: bump the patch version)",
-        Semver::Patch => "patch",
-    };
-    format!(
-        "{}; semver: {bump}",
-        if report.breaking {
-            "BREAKING for existing clients"
-        } else {
-            "nothing breaks"
-        }
-    )
 }
