@@ -1,4 +1,5 @@
-//! The crate itself (generated client, `ext` layer, mock) compiles against other specs,
+//! The crate itself (generated client, `ext` layer, mock) compiles against other specs
+//! (older, newer, every 3.1 construct, a synthetic 100-operation one),
 //! unchanged: each fixture goes through build.rs via `KNOT_OPENAPI_SPEC` and
 //! `cargo check`. A broken spec fails the build with the pipeline's one-line message.
 //!
@@ -26,10 +27,13 @@ fn cargo_check(spec: &str) -> Output {
 
 #[test]
 fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one() {
+    let synthetic = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("synthetic-100.json");
+    std::fs::write(&synthetic, knot_codegen::synthetic::spec(100)).unwrap();
     for spec in [
         "tests/fixtures/good/constructs-31.yaml",
         "tests/fixtures/good/knot-older.yaml",
         "tests/fixtures/good/knot-next.yaml",
+        synthetic.to_str().unwrap(),
         "openapi/openapi.yaml",
     ] {
         let output = cargo_check(spec);

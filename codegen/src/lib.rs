@@ -20,6 +20,7 @@ pub mod load;
 pub mod notes;
 pub mod pointer;
 pub mod surface;
+pub mod synthetic;
 pub mod upgrade;
 pub mod walk;
 
