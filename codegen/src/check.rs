@@ -181,3 +181,25 @@ pub fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "a mapping",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_operation_ids_are_stable_and_readable() {
+        assert_eq!(
+            derive_operation_id("post", "/session/create"),
+            "post_session_create"
+        );
+        assert_eq!(
+            derive_operation_id("GET", "/users/{id}/cards"),
+            "get_users_by_id_cards"
+        );
+        assert_eq!(derive_operation_id("get", "/"), "get_root");
+        assert_eq!(
+            derive_operation_id("delete", "/merchant-accounts/{account-id}"),
+            "delete_merchant_accounts_by_account_id"
+        );
+    }
+}

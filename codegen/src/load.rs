@@ -163,10 +163,6 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
     let mut min_indent: isize = -1;
     let mut found = None;
     for token in &tokens {
-        if token.parse::<usize>().is_ok() {
-            // Sequence items are not keys; keep searching below the parent.
-            continue;
-        }
         let mut hit = None;
         for (i, line) in lines.iter().enumerate().take(end).skip(start) {
             let trimmed = line.trim_start();
@@ -188,11 +184,55 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
                 break;
             }
         }
-        let (line, indent) = hit?;
+        let Some((line, indent)) = hit else {
+            if token.parse::<usize>().is_ok() {
+                // A sequence index, not a key: keep searching below the parent.
+                continue;
+            }
+            return None;
+        };
         found = Some(line + 1);
         start = line + 1;
         min_indent = indent;
         end = lines.len();
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n";
+
+    #[test]
+    fn line_of_follows_the_pointer_down_the_indentation() {
+        assert_eq!(line_of(TEXT, "#/paths/~1a/get"), Some(4));
+        assert_eq!(line_of(TEXT, "#/paths/~1a/get/responses/200"), Some(6));
+        assert_eq!(line_of(TEXT, "#/components/schemas/A"), Some(10));
+        assert_eq!(line_of(TEXT, "#/components/schemas/B"), None);
+    }
+
+    #[test]
+    fn integer_keys_become_strings_and_versions_are_read() {
+        let spec = load_str("x.yaml", TEXT).unwrap();
+        assert_eq!(spec.version, OpenApiVersion::V31);
+        assert!(
+            spec.doc["paths"]["/a"]["get"]["responses"]
+                .get("200")
+                .is_some()
+        );
+        let spec = load_str("x.yaml", "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n").unwrap();
+        assert_eq!(spec.version, OpenApiVersion::V30);
+        assert!(
+            spec.doc["paths"]["/a"]["get"]["responses"]
+                .get("200")
+                .is_some()
+        );
+        let error = load_str("x.yaml", "openapi: 4.0.0\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.yaml: unsupported OpenAPI version `4.0.0` at #/openapi (expected 3.0.x or 3.1.x)"
+        );
+    }
 }

@@ -57,3 +57,21 @@ fn percent_decode(token: &str) -> String {
 pub fn ref_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn resolves_escaped_and_percent_encoded_tokens() {
+        let doc = json!({ "paths": { "/a/{id}": { "get": 1 } }, "x": [10, 20] });
+        assert_eq!(resolve(&doc, "#/paths/~1a~1{id}/get"), Some(&json!(1)));
+        assert_eq!(resolve(&doc, "#/paths/~1a~1%7Bid%7D/get"), Some(&json!(1)));
+        assert_eq!(resolve(&doc, "#/x/1"), Some(&json!(20)));
+        assert_eq!(resolve(&doc, "#/missing"), None);
+        assert_eq!(resolve(&doc, "other.yaml#/x"), None);
+        assert_eq!(join("#/paths", "/a/{id}"), "#/paths/~1a~1{id}");
+    }
+}
