@@ -45,6 +45,9 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     }
 }
 
+/// Extension recording the original pointer of a schema moved into components.
+pub const ORIGIN: &str = "x-knot-origin";
+
 /// Media types progenitor 0.15 can send.
 const SENDABLE: [&str; 5] = [
     "application/json",
@@ -128,9 +131,10 @@ fn hoist_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
         else {
             continue;
         };
-        let Some(media) = content.values_mut().next() else {
+        let Some((media_key, media)) = content.iter_mut().next() else {
             continue;
         };
+        let media_key = crate::pointer::escape(media_key);
         let Some(schema) = media.get_mut("schema") else {
             continue;
         };
@@ -141,7 +145,9 @@ fn hoist_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
             continue;
         }
         let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-        let moved = std::mem::replace(schema, reference);
+        let mut moved = std::mem::replace(schema, reference);
+        // Where it came from, so a generator failure can be reported against the spec.
+        moved[ORIGIN] = Value::String(format!("{holder}/content/{}/schema", media_key));
         let root = doc.as_object_mut().expect("document is a mapping");
         let components = root.entry("components").or_insert_with(|| json!({}));
         if let Value::Object(components) = components {

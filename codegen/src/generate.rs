@@ -28,15 +28,87 @@ pub fn generate(doc: &Value) -> Result<String, String> {
             .unwrap_or_else(|| (format!("`{}`", e.path()), e.into_inner().to_string()));
         format!("not a valid OpenAPI document at {at}: {inner}")
     })?;
-    let settings = settings();
-    let tokens = without_panic_output(|| Generator::new(&settings).generate_tokens(&spec))
-        .map_err(|panic| {
-            format!("progenitor cannot generate this spec (it panicked: {panic}); simplify the construct it names")
-        })?
-        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let tokens = match run_progenitor(&spec) {
+        Ok(tokens) => tokens,
+        Err(Failure::Panicked(first)) => {
+            let at = locate_failure(doc)
+                .map(|at| format!(" at {at}"))
+                .unwrap_or_default();
+            return Err(format!(
+                "progenitor cannot generate this spec{at} (it panicked: {first}); simplify that construct"
+            ));
+        }
+        Err(Failure::Rejected(e)) => {
+            let at = locate_failure(doc)
+                .map(|at| format!(" at {at}"))
+                .unwrap_or_default();
+            return Err(format!("progenitor rejected the spec{at}: {e}"));
+        }
+    };
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+enum Failure {
+    /// progenitor or typify panicked; the first line of the message.
+    Panicked(String),
+    /// progenitor returned an error.
+    Rejected(String),
+}
+
+fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, Failure> {
+    let settings = settings();
+    without_panic_output(|| Generator::new(&settings).generate_tokens(spec))
+        .map_err(|panic| {
+            // Panic messages can carry multi-line debug dumps; one line is enough.
+            Failure::Panicked(panic.lines().next().unwrap_or("").trim().to_owned())
+        })?
+        .map_err(|e| Failure::Rejected(e.to_string()))
+}
+
+/// progenitor does not say where it failed. Generating each component schema, then each
+/// operation, on its own (with every component available) finds the first culprit.
+fn locate_failure(doc: &Value) -> Option<String> {
+    let fails = |candidate: &Value| {
+        serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone())
+            .map(|spec| run_progenitor(&spec).is_err())
+            .unwrap_or(false)
+    };
+    let mut bare = doc.clone();
+    bare["paths"] = serde_json::json!({});
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for name in schemas.keys() {
+            let mut candidate = bare.clone();
+            if let Some(Value::Object(only)) = candidate.pointer_mut("/components/schemas") {
+                only.retain(|n, _| n == name);
+            }
+            if fails(&candidate) {
+                let origin = schemas[name]
+                    .get(crate::adapt::ORIGIN)
+                    .and_then(Value::as_str);
+                return Some(match origin {
+                    Some(origin) => origin.to_owned(),
+                    None => crate::pointer::join("#/components/schemas", name),
+                });
+            }
+        }
+    }
+    for op in crate::walk::operations(doc) {
+        let mut candidate = bare.clone();
+        let item = doc["paths"][&op.path].clone();
+        let mut single = serde_json::Map::new();
+        for (key, value) in item.as_object().into_iter().flatten() {
+            if !crate::walk::METHODS.contains(&key.as_str()) || *key == op.method {
+                single.insert(key.clone(), value.clone());
+            }
+        }
+        candidate["paths"][&op.path] = Value::Object(single);
+        if fails(&candidate) {
+            return Some(format!("{} ({})", op.pointer, op.label()));
+        }
+    }
+    None
 }
 
 /// openapiv3 reports errors inside `paths` without a location; parsing the parts one by
