@@ -92,7 +92,7 @@ proptest! {
                         match doc.pointer_mut(parent) {
                             Some(Value::Object(map)) => { map.remove(&key); }
                             Some(Value::Array(items)) => {
-                                if let Ok(i) = key.parse::<usize>() { if i < items.len() { items.remove(i); } }
+                                if let Ok(i) = key.parse::<usize>() && i < items.len() { items.remove(i); }
                             }
                             _ => {}
                         }
