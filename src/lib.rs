@@ -53,3 +53,8 @@ pub use ext::retry::RetryPolicy;
 pub use ext::session::Session;
 pub use ext::validation::ValidationError;
 pub use generated::types;
+
+/// The README's Rust example, compiled as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

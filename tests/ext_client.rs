@@ -584,6 +584,9 @@ async fn canaries_never_leak() {
         events.text().contains("retrying Knot request"),
         "the retry was traced"
     );
+    let log = events.text();
+    assert!(log.contains("attempt=1 status=500"), "{log}");
+    assert!(log.contains("attempt=2 status=200"), "{log}");
     assert_eq!(session.expose_token(), "CANARY-SESSION-1a2b");
 }
 

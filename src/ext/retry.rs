@@ -6,6 +6,10 @@
 //! once the policy's retries are spent. The last response or error is returned as it
 //! came, so the caller sees the last body.
 //!
+//! Every attempt is a `DEBUG` event on target `knot_api::http` (operation, attempt, status,
+//! elapsed time) and every retry a `WARN` event on `knot_api::retry` (attempt, delay,
+//! cause); neither carries headers or bodies.
+//!
 //! Delays follow the Stainless SDK convention: `min(base × 2^n, cap)` minus up to 25 %
 //! jitter, unless the server sent `Retry-After` (seconds or an HTTP date) or
 //! `retry-after-ms`, which is honoured up to the policy's cap ([`RetryPolicy::with_max_retry_after`]).
@@ -136,7 +140,19 @@ pub(crate) async fn execute(
         } else {
             None
         };
+        let started = tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG)
+            .then(std::time::Instant::now);
         let result = client.execute(request).await;
+        if let Some(started) = started {
+            tracing::debug!(
+                target: "knot_api::http",
+                operation = operation_id,
+                attempt = retry + 1,
+                status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "Knot request attempt finished"
+            );
+        }
         let Some(next) = next else {
             return result;
         };
