@@ -183,6 +183,35 @@ async fn validation_also_guards_generated_operations() {
 }
 
 #[tokio::test]
+async fn incomplete_generated_builders_are_refused_in_knots_words() {
+    let server = common::server_answering(ok_session()).await;
+    let knot = common::client(&server.uri());
+    for (body, field, message) in [
+        (
+            knot_api::types::SessionCreateBody::builder().external_user_id("u"),
+            "type",
+            "The type field is required.",
+        ),
+        (
+            knot_api::types::SessionCreateBody::builder()
+                .type_(knot_api::types::SessionCreateBodyType::Link),
+            "external_user_id",
+            "The external user id field is required.",
+        ),
+    ] {
+        let error = knot
+            .call(knot.api().session_create().body(body).send())
+            .await
+            .unwrap_err();
+        let Error::Validation(v) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!((v.field(), v.error_message()), (field, message));
+    }
+    assert_eq!(count(&server).await, 0);
+}
+
+#[tokio::test]
 async fn valid_optional_fields_pass_and_validation_can_be_turned_off() {
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
@@ -599,9 +628,20 @@ impl Captured {
     }
 }
 
-impl std::io::Write for Captured {
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Writes an event into the capture buffer of the thread that emitted it, if any.
+struct ThreadWriter;
+
+impl std::io::Write for ThreadWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CAPTURE.with(|c| {
+            if let Some(captured) = &*c.borrow() {
+                captured.0.lock().unwrap().extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -609,14 +649,30 @@ impl std::io::Write for Captured {
     }
 }
 
-/// Captures every tracing event (all levels, all targets) on this thread.
-fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
+struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURE.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// Captures every tracing event (all levels, all targets) emitted on this thread.
+///
+/// One global subscriber for the whole test binary: per-thread scoped subscribers race
+/// with tracing's process-wide callsite cache when tests run in parallel, and events go
+/// missing.
+fn capture_tracing() -> (Captured, CaptureGuard) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThreadWriter)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
+    });
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
+    CAPTURE.with(|c| *c.borrow_mut() = Some(captured.clone()));
+    (captured, CaptureGuard)
 }

@@ -392,7 +392,7 @@ pub(crate) async fn from_progenitor<E: fmt::Debug>(
             Some(v) => Error::Validation(v),
             None => Error::Config(ConfigError::new(text)),
         },
-        P::InvalidRequest(text) => Error::Validation(ValidationError::new("", text)),
+        P::InvalidRequest(text) => Error::Validation(ValidationError::from_builder(&text)),
         P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
         P::ErrorResponse(rv) => {
             let status = rv.status();

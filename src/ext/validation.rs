@@ -76,6 +76,28 @@ impl ValidationError {
         })
     }
 
+    /// A generated builder's complaint ("no value supplied for type_"), in Knot's words
+    /// ("The type field is required.") when it is about a missing field.
+    pub(crate) fn from_builder(text: &str) -> Self {
+        let missing = text
+            .split("no value supplied for ")
+            .nth(1)
+            .map(|rest| {
+                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            })
+            .map(|field| field.trim_end_matches('_'))
+            .filter(|field| !field.is_empty());
+        match missing {
+            Some(field) => Self::new(
+                field,
+                format!("The {} field is required.", attribute(field)),
+            ),
+            None => Self::new("", text),
+        }
+    }
+
     const WIRE_PREFIX: &'static str = "knot-api validation: ";
 
     /// How the pre-request hook hands this error through progenitor's `Error::Custom`.
