@@ -59,7 +59,11 @@ include!(concat!(env!("OUT_DIR"), "/knot_contract.rs"));
 
 /// The operation with this `operationId`, if the spec has it.
 pub fn operation(operation_id: &str) -> Option<&'static OperationContract> {
-    OPERATIONS.iter().find(|op| op.operation_id == operation_id)
+    // The table is sorted by operationId (see knot-codegen's contract module).
+    OPERATIONS
+        .binary_search_by(|op| op.operation_id.cmp(operation_id))
+        .ok()
+        .map(|i| &OPERATIONS[i])
 }
 
 impl OperationContract {

@@ -171,6 +171,17 @@ fn older_and_next_specs_generate() {
     assert!(next.client.contains("pub fn create_session_v2(&self)"));
     assert!(next.client.contains("pub fn list_transactions(&self)"));
     assert!(next.contract.contains("operation_id: \"session_extend\""));
+    // The crate looks operations up by binary search: the table must be sorted.
+    let ids: Vec<&str> = next
+        .contract
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("operation_id: \""))
+        .map(|l| l.trim_end_matches("\","))
+        .collect();
+    assert_eq!(
+        ids,
+        ["create_session_v2", "list_transactions", "session_extend"]
+    );
 }
 
 #[test]
