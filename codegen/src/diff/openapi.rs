@@ -226,20 +226,7 @@ fn operation(
                         format!("{place} parameter `{name}` became required"),
                     );
                 }
-                let (old_s, new_s) = (
-                    old_p.get("schema").cloned().unwrap_or(Value::Null),
-                    p.get("schema").cloned().unwrap_or(Value::Null),
-                );
-                schema(
-                    ctx,
-                    label,
-                    &old_s,
-                    &new_s,
-                    &format!("{old_at}/schema"),
-                    &format!("{at}/schema"),
-                    Dir::Request,
-                    0,
-                );
+                schema_below(ctx, label, old_p, p, old_at, at, Dir::Request);
             }
         }
     }
@@ -304,23 +291,25 @@ fn media_types(
             ),
             Some(new_m) => {
                 let new_m_at = pointer::join(&format!("{new_at}/content"), media);
-                let (os, ns) = (
-                    old_m.get("schema").cloned().unwrap_or(Value::Null),
-                    new_m.get("schema").cloned().unwrap_or(Value::Null),
-                );
-                schema(
-                    ctx,
-                    label,
-                    &os,
-                    &ns,
-                    &format!("{old_m_at}/schema"),
-                    &format!("{new_m_at}/schema"),
-                    dir,
-                    0,
-                );
+                schema_below(ctx, label, old_m, new_m, &old_m_at, &new_m_at, dir);
             }
         }
     }
+}
+
+/// Compares the `schema` of two holders (parameters, media types).
+fn schema_below(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    old: &Value,
+    new: &Value,
+    old_at: &str,
+    new_at: &str,
+    dir: Dir,
+) {
+    let of = |holder: &Value| holder.get("schema").cloned().unwrap_or(Value::Null);
+    let (old_at, new_at) = (format!("{old_at}/schema"), format!("{new_at}/schema"));
+    schema(ctx, label, &of(old), &of(new), &old_at, &new_at, dir, 0);
 }
 
 /// Follows `$ref`s (not schemas' — those are resolved by [`flatten`]).
