@@ -6,6 +6,8 @@
 //! `.ci/run` installs Prism under `.ci/node`. Locally the test skips with a notice when
 //! Prism is missing; with `CI` set it fails instead, so CI never skips it silently.
 
+mod common;
+
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -27,20 +29,14 @@ impl Drop for Prism {
 }
 
 fn prism_binary() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("KNOT_PRISM_BIN") {
-        return Some(path.into());
-    }
-    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/.bin/prism");
-    local.exists().then_some(local)
+    std::env::var_os("KNOT_PRISM_BIN")
+        .map(PathBuf::from)
+        .or_else(|| common::npm_peer("prism"))
 }
 
 fn start_prism() -> Option<Prism> {
     let Some(binary) = prism_binary() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Prism is required in CI: run `npm ci --prefix .ci/node` (done by .ci/run)"
-        );
-        eprintln!("SKIPPED: Prism not installed (npm ci --prefix .ci/node)");
+        common::skip_without("Prism", "run `npm ci --prefix .ci/node`");
         return None;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -2,6 +2,8 @@
 //! and an independent check: optic (`@useoptic/optic` 1.0.9) must agree with our
 //! OpenAPI-level breaking/not-breaking verdict wherever it has a rule.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -535,11 +537,10 @@ fn rust_api_effects_and_semver() {
 #[test]
 fn the_command_line_formats_and_exit_codes() {
     let Some(binary) = spec_diff_binary() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "knot-spec-diff must be built in CI (--features spec-diff)"
+        common::skip_without(
+            "the knot-spec-diff binary",
+            "test with `--features spec-diff`",
         );
-        eprintln!("SKIPPED: build with --features spec-diff to test the command");
         return;
     };
     let dir = scratch("spec-diff-cli");
@@ -600,19 +601,10 @@ fn spec_diff_binary() -> Option<PathBuf> {
     option_env!("CARGO_BIN_EXE_knot-spec-diff").map(PathBuf::from)
 }
 
-fn optic_binary() -> Option<PathBuf> {
-    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/.bin/optic");
-    local.exists().then_some(local)
-}
-
 #[test]
 fn optic_agrees_with_our_openapi_verdict() {
-    let Some(optic) = optic_binary() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "optic is required in CI: npm ci --prefix .ci/node"
-        );
-        eprintln!("SKIPPED: optic not installed (npm ci --prefix .ci/node)");
+    let Some(optic) = common::npm_peer("optic") else {
+        common::skip_without("optic", "run `npm ci --prefix .ci/node`");
         return;
     };
     let dir = scratch("spec-diff-optic");

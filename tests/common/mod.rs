@@ -93,3 +93,26 @@ pub async fn flaky_server(failures: u64, then: wiremock::ResponseTemplate) -> wi
         .await;
     server
 }
+
+/// An npm peer installed by `npm ci --prefix .ci/node` (Prism, optic), if present.
+pub fn npm_peer(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(".ci/node/node_modules/.bin")
+        .join(name);
+    path.exists().then_some(path)
+}
+
+/// A test cannot run because `what` is missing: under `CI` that is a failure; locally
+/// the test returns early and says so where the harness cannot hide it (libtest captures
+/// `eprintln!` of passing tests, not writes to the stderr handle).
+pub fn skip_without(what: &str, install: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is required in CI: {install} (done by .ci/run)"
+    );
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {what} is missing; {install} to run this test"
+    );
+}
