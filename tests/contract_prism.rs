@@ -39,36 +39,47 @@ fn start_prism() -> Option<Prism> {
         common::skip_without("Prism", "run `npm ci --prefix .ci/node`");
         return None;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.yaml");
-    let child = Command::new(binary)
-        .args([
-            "mock",
-            spec.to_str().unwrap(),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prism starts");
-    let prism = Prism {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    // Readiness: Prism takes a few seconds to load the spec; poll its port, bounded.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "Prism did not start within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
+    // A free port can be taken between asking for it and Prism binding it (the other
+    // test starts a Prism too); then our child exits and another server answers. Only a
+    // port that our own, still running child serves counts.
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&binary)
+            .args([
+                "mock",
+                spec.to_str().unwrap(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prism starts");
+        let mut prism = Prism {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        // Readiness: Prism takes a few seconds to load the spec; poll its port, bounded.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if prism.child.try_wait().expect("child status").is_some() {
+                break; // exited: port taken, try another
+            }
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(prism);
+            }
+            assert!(Instant::now() < deadline, "Prism did not start within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
-    Some(prism)
+    panic!("Prism exited on start five times");
 }
 
 fn client(url: &str) -> KnotClient {
