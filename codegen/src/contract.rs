@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::pointer;
+use crate::schema;
 use crate::walk;
 
 /// One operation's contract.
@@ -55,7 +55,7 @@ pub fn extract(doc: &Value) -> Vec<Operation> {
             let id = operation.get("operationId")?.as_str()?.to_owned();
             let body_schema = operation
                 .get("requestBody")
-                .map(|b| deref(doc, b))
+                .map(|b| schema::deref(doc, b))
                 .and_then(|b| json_media(b))
                 .and_then(|m| m.get("schema"));
             let body_fields = body_schema.map(|s| fields(doc, s)).unwrap_or_default();
@@ -63,7 +63,7 @@ pub fn extract(doc: &Value) -> Vec<Operation> {
             let mut error_examples = Vec::new();
             if let Some(Value::Object(responses)) = operation.get("responses") {
                 for (code, response) in responses {
-                    let response = deref(doc, response);
+                    let response = schema::deref(doc, response);
                     let Some(media) = json_media(response) else {
                         continue;
                     };
@@ -78,7 +78,7 @@ pub fn extract(doc: &Value) -> Vec<Operation> {
                     };
                     if let Some(Value::Object(examples)) = media.get("examples") {
                         for (name, example) in examples {
-                            if let Some(value) = deref(doc, example).get("value") {
+                            if let Some(value) = schema::deref(doc, example).get("value") {
                                 error_examples.push((status, name.clone(), value.clone()));
                             }
                         }
@@ -99,20 +99,6 @@ pub fn extract(doc: &Value) -> Vec<Operation> {
         .collect()
 }
 
-fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..16 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => match pointer::resolve(doc, r) {
-                Some(target) => current = target,
-                None => return current,
-            },
-            None => return current,
-        }
-    }
-    current
-}
-
 fn json_media(holder: &Value) -> Option<&Value> {
     let content = holder.get("content")?.as_object()?;
     content.get("application/json").or_else(|| {
@@ -130,14 +116,14 @@ fn media_example(doc: &Value, media: &Value) -> Option<Value> {
     if let Some(Value::Object(examples)) = media.get("examples")
         && let Some((_, first)) = examples.iter().next()
     {
-        return deref(doc, first).get("value").cloned();
+        return schema::deref(doc, first).get("value").cloned();
     }
     schema_example(doc, media.get("schema")?, 0)
 }
 
 /// An example assembled from a schema's own and its properties' `example`s.
 fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
-    let schema = deref(doc, schema);
+    let schema = schema::deref(doc, schema);
     if let Some(example) = schema.get("example") {
         return Some(example.clone());
     }
@@ -154,38 +140,31 @@ fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     (!out.is_empty()).then_some(Value::Object(out))
 }
 
-fn fields(doc: &Value, schema: &Value) -> Vec<Field> {
-    let schema = deref(doc, schema);
-    let mut out: Vec<Field> = Vec::new();
-    let mut required: Vec<String> = Vec::new();
-    let mut parts = vec![schema];
-    if let Some(Value::Array(all)) = schema.get("allOf") {
-        parts.extend(all.iter().map(|s| deref(doc, s)));
-    }
-    for part in parts {
-        if let Some(Value::Array(names)) = part.get("required") {
-            required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
-        }
-        let Some(Value::Object(properties)) = part.get("properties") else {
-            continue;
-        };
-        for (name, property) in properties {
-            if out.iter().any(|f| f.name == *name) {
-                continue;
-            }
-            let property = deref(doc, property);
+fn fields(doc: &Value, body: &Value) -> Vec<Field> {
+    let body = schema::flatten(doc, body);
+    let required: Vec<&str> = body
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(Value::Object(properties)) = body.get("properties") else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .map(|(name, property)| {
+            let property = schema::flatten(doc, property);
             let number = |key: &str| property.get(key).and_then(Value::as_u64);
-            out.push(Field {
+            Field {
                 name: name.clone(),
-                required: false,
+                required: required.contains(&name.as_str()),
                 nullable: property.get("nullable") == Some(&Value::Bool(true)),
                 max_length: number("maxLength"),
                 max_properties: number("maxProperties"),
                 value_max_length: property
                     .get("additionalProperties")
-                    .map(|a| deref(doc, a))
-                    .and_then(|a| a.get("maxLength"))
-                    .and_then(Value::as_u64),
+                    .map(|a| schema::flatten(doc, a))
+                    .and_then(|a| a.get("maxLength").and_then(Value::as_u64)),
                 allowed: property
                     .get("enum")
                     .and_then(Value::as_array)
@@ -200,13 +179,9 @@ fn fields(doc: &Value, schema: &Value) -> Vec<Field> {
                     .get("type")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
-            });
-        }
-    }
-    for field in &mut out {
-        field.required = required.contains(&field.name);
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// Rust source for the contract, as data for `knot_api::contract`.

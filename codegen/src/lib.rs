@@ -19,6 +19,7 @@ pub mod generate;
 pub mod load;
 pub mod notes;
 pub mod pointer;
+pub mod schema;
 pub mod surface;
 pub mod synthetic;
 pub mod upgrade;

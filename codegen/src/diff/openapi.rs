@@ -8,6 +8,7 @@ use super::Finding;
 use crate::PreparedSpec;
 use crate::load::{self, LoadedSpec};
 use crate::pointer;
+use crate::schema;
 use crate::walk;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,8 +131,8 @@ fn operation(
     }
 
     // Request body.
-    let old_body = deref(old_doc, old.get("requestBody").unwrap_or(&Value::Null));
-    let new_body = deref(new_doc, new.get("requestBody").unwrap_or(&Value::Null));
+    let old_body = schema::deref(old_doc, old.get("requestBody").unwrap_or(&Value::Null)).clone();
+    let new_body = schema::deref(new_doc, new.get("requestBody").unwrap_or(&Value::Null)).clone();
     let body_at = format!("{}/requestBody", new_op.pointer);
     let required = |b: &Value| b.get("required") == Some(&Value::Bool(true));
     if !old_body.is_null() && !required(&old_body) && required(&new_body) {
@@ -181,7 +182,7 @@ fn operation(
         ));
         for (list, at) in lists {
             for (i, p) in list.as_array().into_iter().flatten().enumerate() {
-                let p = deref(doc, p);
+                let p = schema::deref(doc, p).clone();
                 let key = (
                     p.get("in").and_then(Value::as_str).unwrap_or("").to_owned(),
                     p.get("name")
@@ -247,8 +248,8 @@ fn operation(
     for code in successes(&old).intersection(&successes(&new)) {
         let old_at = pointer::join(&format!("{}/responses", old_op.pointer), code);
         let new_at = pointer::join(&format!("{}/responses", new_op.pointer), code);
-        let old_r = deref(old_doc, get(old_doc, &old_at));
-        let new_r = deref(new_doc, get(new_doc, &new_at));
+        let old_r = schema::deref(old_doc, get(old_doc, &old_at)).clone();
+        let new_r = schema::deref(new_doc, get(new_doc, &new_at)).clone();
         media_types(ctx, label, &old_r, &new_r, &old_at, &new_at, Dir::Response);
     }
 }
@@ -312,70 +313,6 @@ fn schema_below(
     schema(ctx, label, &of(old), &of(new), &old_at, &new_at, dir, 0);
 }
 
-/// Follows `$ref`s (not schemas' — those are resolved by [`flatten`]).
-fn deref(doc: &Value, value: &Value) -> Value {
-    let mut current = value.clone();
-    for _ in 0..16 {
-        let Some(r) = current.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match pointer::resolve(doc, r) {
-            Some(target) => current = target.clone(),
-            None => break,
-        }
-    }
-    current
-}
-
-/// A schema with `$ref`s followed and `allOf` merged, plus the pointer it came from.
-fn flatten(doc: &Value, schema: &Value, at: &str, depth: usize) -> (Map<String, Value>, String) {
-    let mut at = at.to_owned();
-    let mut current = schema.clone();
-    for _ in 0..16 {
-        let Some(r) = current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
-            break;
-        };
-        match pointer::resolve(doc, &r) {
-            Some(target) => {
-                current = target.clone();
-                at = r;
-            }
-            None => break,
-        }
-    }
-    let mut map = current.as_object().cloned().unwrap_or_default();
-    if let (Some(Value::Array(parts)), true) = (map.remove("allOf"), depth < 8) {
-        for (i, part) in parts.iter().enumerate() {
-            let (part, _) = flatten(doc, part, &format!("{at}/allOf/{i}"), depth + 1);
-            for (k, v) in part {
-                match (k.as_str(), map.get_mut(&k)) {
-                    ("properties", Some(Value::Object(existing))) => {
-                        if let Value::Object(more) = v {
-                            for (pk, pv) in more {
-                                existing.entry(pk).or_insert(pv);
-                            }
-                        }
-                    }
-                    ("required", Some(Value::Array(existing))) => {
-                        if let Value::Array(more) = v {
-                            existing.extend(more);
-                        }
-                    }
-                    (_, Some(_)) => {}
-                    (_, None) => {
-                        map.insert(k, v);
-                    }
-                }
-            }
-        }
-    }
-    (map, at)
-}
-
 fn required_set(schema: &Map<String, Value>) -> BTreeSet<String> {
     schema
         .get("required")
@@ -403,11 +340,8 @@ fn schema(
     if depth > 12 || old.is_null() || new.is_null() {
         return;
     }
-    let (old_s, old_src) = flatten(&ctx.old.doc, old, old_at, 0);
-    let (new_s, new_src) = flatten(&ctx.new.doc, new, new_at, 0);
-    // Pointers follow the place in the operation, not the component, so a finding says
-    // where in the request or response it is; line numbers use the component source.
-    let _ = (&old_src, &new_src);
+    let old_s = schema::flatten(&ctx.old.doc, old);
+    let new_s = schema::flatten(&ctx.new.doc, new);
     let req = dir == Dir::Request;
     let side = if req { "request" } else { "response" };
 
