@@ -16,13 +16,12 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
 
 use crate::contract::{self, OperationContract};
 use crate::ext::validation;
-use crate::{KnotClient, KnotClientBuilder};
+use crate::{Credentials, KnotClient, KnotClientBuilder};
 
 /// The credentials a mock accepts unless told otherwise.
 pub const MOCK_CLIENT_ID: &str = "mock-client-id";
@@ -69,14 +68,15 @@ impl MockKnot {
         Self::start_with_credentials(MOCK_CLIENT_ID, MOCK_SECRET).await
     }
 
-    /// Starts a mock accepting these credentials.
+    /// Starts a mock accepting these credentials (panics if they could not form a Basic
+    /// header: blank, or a `:` in the client id).
     pub async fn start_with_credentials(client_id: &str, secret: &str) -> Self {
         let server = MockServer::builder().start().await;
         let state = Arc::new(Mutex::new(State::default()));
-        let expected = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"))
-        );
+        // The header the client would send, encoded by the client's own code.
+        let expected = Credentials::new(client_id, secret)
+            .authorization()
+            .expect("a mock needs non-blank credentials without ':' in the client id");
         Mock::given(any())
             .respond_with(Responder {
                 state: state.clone(),
@@ -223,7 +223,7 @@ impl fmt::Debug for RecordedRequest {
 
 struct Responder {
     state: Arc<Mutex<State>>,
-    expected_authorization: String,
+    expected_authorization: reqwest::header::HeaderValue,
 }
 
 impl Respond for Responder {
@@ -260,11 +260,7 @@ impl Responder {
         operation: &OperationContract,
         request: &wiremock::Request,
     ) -> ResponseTemplate {
-        let authorized = request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            == Some(self.expected_authorization.as_str());
+        let authorized = request.headers.get("authorization") == Some(&self.expected_authorization);
         if !authorized {
             return example_response(operation, 401, None).unwrap_or_else(|| {
                 json_response(

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
+use progenitor_client::ResponseValue;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::config::{Environment, KnotConfig};
 use super::credentials::Credentials;
 use super::error::{self, ConfigError, Error};
-use super::hooks::HookState;
+use super::hooks::{self, HookState};
 use super::options::{CALL, CallContext, RequestOptions};
 use super::retry::RetryPolicy;
 use super::session::Session;
@@ -152,7 +152,7 @@ impl KnotClient {
             .map_err(|e| error::decode_error(status, bytes.clone(), &e))?;
         match value.get("session").and_then(Value::as_str) {
             Some(token) if !token.is_empty() => Ok(Session::new(token.to_owned())),
-            _ => Err(error::missing_field(
+            _ => Err(error::decode_failure(
                 status,
                 bytes,
                 "the response has no `session` string",
@@ -186,17 +186,13 @@ impl KnotClient {
             .json(body)
             .build()
             .map_err(error::transport)?;
-        let info = OperationInfo {
-            operation_id: operation.operation_id,
-        };
         CALL.scope(CallContext::new(options), async {
-            self.api
-                .pre::<()>(&mut request, &info)
-                .await
-                .map_err(pre_hook_error)?;
-            let response = self
-                .api
-                .exec(request, &info)
+            // The same steps the generated operations take through `ClientHooks`, called
+            // directly: no hook error to wrap and unwrap.
+            let state = progenitor_client::ClientInfo::inner(&self.api);
+            let http = progenitor_client::ClientInfo::client(&self.api);
+            hooks::prepare(state, &mut request, operation.operation_id)?;
+            let response = hooks::send(http, state, request, operation.operation_id)
                 .await
                 .map_err(error::transport)?;
             let status = response.status();
@@ -208,18 +204,6 @@ impl KnotClient {
             }
         })
         .await
-    }
-}
-
-fn pre_hook_error(e: progenitor_client::Error<()>) -> Error {
-    match e {
-        progenitor_client::Error::Custom(text) => {
-            match super::validation::ValidationError::from_wire(&text) {
-                Some(v) => Error::Validation(v),
-                None => Error::Config(ConfigError::new(text)),
-            }
-        }
-        other => Error::Config(ConfigError::new(other.to_string())),
     }
 }
 

@@ -367,7 +367,9 @@ pub(crate) fn decode_error(status: StatusCode, body: Bytes, error: &serde_json::
     })
 }
 
-pub(crate) fn missing_field(status: StatusCode, body: Bytes, what: &str) -> Error {
+/// A success response that cannot be used: `reason` says why (no `session`, a status
+/// the spec does not list).
+pub(crate) fn decode_failure(status: StatusCode, body: Bytes, what: &str) -> Error {
     Error::Decode(DecodeError {
         status: status.as_u16(),
         body,
@@ -408,7 +410,7 @@ pub(crate) async fn from_progenitor<E: fmt::Debug>(
         P::UnexpectedResponse(response) => {
             let status = response.status();
             match response.bytes().await {
-                Ok(body) if status.is_success() => missing_field(
+                Ok(body) if status.is_success() => decode_failure(
                     status,
                     body,
                     "a status the spec does not list for this operation",

@@ -13,7 +13,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue};
 use serde_json::Value;
 
-use super::options::with_call;
+use super::options::CALL;
 use super::retry::{self, RetryPolicy};
 use super::validation;
 use crate::generated::Client;
@@ -93,11 +93,8 @@ impl ClientHooks<HookState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         if let Ok(response) = result {
-            with_call(|ctx| {
-                if let Some(ctx) = ctx {
-                    ctx.record_status(response.status());
-                }
-            });
+            // Outside a `KnotClient::call*` scope there is nobody to tell.
+            let _ = CALL.try_with(|ctx| ctx.record_status(response.status()));
         }
         Ok(())
     }
@@ -109,8 +106,7 @@ pub(crate) fn prepare(
     request: &mut reqwest::Request,
     operation_id: &str,
 ) -> Result<(), validation::ValidationError> {
-    with_call(|ctx| {
-        let Some(ctx) = ctx else { return };
+    let _ = CALL.try_with(|ctx| {
         if !ctx.options.extra_body.is_empty() {
             merge_extra_body(request, &ctx.options.extra_body);
         }
@@ -166,7 +162,7 @@ pub(crate) async fn send(
     request: reqwest::Request,
     operation_id: &str,
 ) -> reqwest::Result<reqwest::Response> {
-    let override_retries = with_call(|ctx| ctx.and_then(|c| c.options.max_retries));
+    let override_retries = CALL.try_with(|ctx| ctx.options.max_retries).ok().flatten();
     match override_retries {
         Some(n) => {
             let policy = state.shared.retry.clone().with_max_retries(n);

@@ -72,12 +72,3 @@ impl CallContext {
 tokio::task_local! {
     pub(crate) static CALL: CallContext;
 }
-
-/// Runs `f` with the current call's context, if any.
-pub(crate) fn with_call<R>(f: impl FnOnce(Option<&CallContext>) -> R) -> R {
-    let mut f = Some(f);
-    match CALL.try_with(|ctx| (f.take().expect("called once"))(Some(ctx))) {
-        Ok(r) => r,
-        Err(_) => (f.take().expect("not yet called"))(None),
-    }
-}
