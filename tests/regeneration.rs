@@ -185,6 +185,33 @@ fn older_and_next_specs_generate() {
 }
 
 #[test]
+fn json_is_chosen_among_media_types_before_types_are_named() {
+    let generated = generate("good/media-types.yaml");
+    let surface = knot_codegen::surface::extract(&generated.client).unwrap();
+    let rendered = knot_codegen::surface::render(&surface, "x");
+    assert!(
+        rendered.contains("operation a(body: types::ABody) -> types::AResponse"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("struct ABody {\n    name: Option<String>\n}"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("struct AResponse {\n    id: Option<String>\n}"),
+        "{rendered}"
+    );
+    let kinds: Vec<&str> = generated.notes.kinds().collect();
+    assert_eq!(
+        kinds,
+        [
+            "POST /a: only `application/json` is generated (dropped text/csv)",
+            "POST /a: request media type(s) application/xml not generated",
+        ]
+    );
+}
+
+#[test]
 fn broken_specs_fail_with_one_clear_message() {
     let cases = [
         (

@@ -29,7 +29,7 @@ use crate::walk;
 pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     for op in walk::operations(doc) {
         describe_inline_bodies(doc, &op);
-        supported_media_types(doc, &op, notes);
+        one_media_type_each(doc, &op, notes);
         hoist_inline_bodies(doc, &op);
     }
     let response_schemas = response_reachable(doc);
@@ -38,7 +38,6 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     }
     for op in walk::operations(doc) {
         single_success(doc, &op, notes);
-        single_request_media_type(doc, &op, notes);
     }
     for root in walk::schema_roots(doc) {
         strip_runtime_constraints(doc, &root, notes);
@@ -57,42 +56,63 @@ const SENDABLE: [&str; 5] = [
     "text/x-markdown",
 ];
 
-/// Drops request media types progenitor cannot send (it refuses the whole spec
-/// otherwise); a body left with none is not generated. Both are reported.
-fn supported_media_types(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
-    let at = format!("{}/requestBody", op.pointer);
-    let Some(Value::Object(body)) = walk::pointer_get_mut(doc, &at) else {
-        return;
-    };
-    let Some(Value::Object(content)) = body.get_mut("content") else {
-        return;
-    };
-    let sendable = |m: &str| {
-        let base = m.split(';').next().unwrap_or(m).trim();
-        SENDABLE.contains(&base) || base.ends_with("+json")
-    };
-    let dropped: Vec<String> = content.keys().filter(|m| !sendable(m)).cloned().collect();
-    if dropped.is_empty() {
-        return;
+/// Leaves the request body and each success response with the one media type that is
+/// generated (JSON preferred). Request media types progenitor cannot send are dropped
+/// first (it refuses the whole spec otherwise); a body left with none is not generated.
+/// Every drop is reported.
+fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
+    let body_at = format!("{}/requestBody", op.pointer);
+    let mut holders = vec![body_at.clone()];
+    if let Some(Value::Object(responses)) =
+        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
+    {
+        holders.extend(
+            responses
+                .keys()
+                .filter(|code| code.starts_with('2'))
+                .map(|code| join(&format!("{}/responses", op.pointer), code)),
+        );
     }
-    content.retain(|m, _| sendable(m));
-    let empty = content.is_empty();
-    notes.add(
-        format!(
-            "{}: request media type(s) {} not generated{}",
-            op.label(),
-            dropped.join(", "),
-            if empty {
-                "; the operation has no body"
-            } else {
-                ""
+    for at in holders {
+        let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{at}/content"))
+        else {
+            continue;
+        };
+        if at == body_at {
+            let unsendable: Vec<String> =
+                content.keys().filter(|m| !sendable(m)).cloned().collect();
+            if !unsendable.is_empty() {
+                content.retain(|m, _| sendable(m));
+                let empty = content.is_empty();
+                notes.add(
+                    format!(
+                        "{}: request media type(s) {} not generated{}",
+                        op.label(),
+                        unsendable.join(", "),
+                        if empty {
+                            "; the operation has no body"
+                        } else {
+                            ""
+                        }
+                    ),
+                    at.clone(),
+                );
+                if empty {
+                    if let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer)
+                    {
+                        operation.remove("requestBody");
+                    }
+                    continue;
+                }
             }
-        ),
-        at.clone(),
-    );
-    if empty && let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) {
-        operation.remove("requestBody");
+        }
+        keep_preferred_media_type(content, op, &at, notes);
     }
+}
+
+fn sendable(media: &str) -> bool {
+    let base = media.split(';').next().unwrap_or(media).trim();
+    SENDABLE.contains(&base) || base.ends_with("+json")
 }
 
 /// Moves inline object schemas of request bodies and success responses into
@@ -337,21 +357,14 @@ fn single_success(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
             }
         }
     }
-    for response in responses.values_mut() {
-        keep_one_media_type(response, op, notes);
-    }
 }
 
-fn single_request_media_type(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
-    if let Some(body) = walk::pointer_get_mut(doc, &format!("{}/requestBody", op.pointer)) {
-        keep_one_media_type(body, op, notes);
-    }
-}
-
-fn keep_one_media_type(holder: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
-    let Some(Value::Object(content)) = holder.get_mut("content") else {
-        return;
-    };
+fn keep_preferred_media_type(
+    content: &mut Map<String, Value>,
+    op: &walk::OperationRef,
+    at: &str,
+    notes: &mut Notes,
+) {
     if content.len() <= 1 {
         return;
     }
@@ -374,7 +387,7 @@ fn keep_one_media_type(holder: &mut Value, op: &walk::OperationRef, notes: &mut 
             op.label(),
             dropped.join(", ")
         ),
-        op.pointer.clone(),
+        at,
     );
 }
 
