@@ -105,6 +105,7 @@ pub fn diff(old: &PreparedSpec, new: &PreparedSpec) -> Result<Report, SpecError>
         old,
         new,
         findings: Vec::new(),
+        operation: String::new(),
     };
     openapi::operations(&mut ctx);
     let findings = ctx.findings;

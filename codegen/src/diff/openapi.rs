@@ -21,6 +21,8 @@ pub(super) struct Ctx<'a> {
     pub(super) old: &'a PreparedSpec,
     pub(super) new: &'a PreparedSpec,
     pub(super) findings: Vec<Finding>,
+    /// The operation being compared (`POST /session/create`), named in each finding.
+    pub(super) operation: String,
 }
 
 /// Which spec a pointer refers to.
@@ -31,15 +33,7 @@ enum Side {
 }
 
 impl Ctx<'_> {
-    fn push(
-        &mut self,
-        breaking: bool,
-        rule: &'static str,
-        operation: Option<&str>,
-        side: Side,
-        at: &str,
-        message: String,
-    ) {
+    fn push(&mut self, breaking: bool, rule: &'static str, side: Side, at: &str, message: String) {
         let spec: &LoadedSpec = match side {
             Side::Old => &self.old.loaded,
             Side::New => &self.new.loaded,
@@ -51,7 +45,7 @@ impl Ctx<'_> {
         self.findings.push(Finding {
             breaking,
             rule,
-            operation: operation.map(str::to_owned),
+            operation: Some(self.operation.clone()),
             pointer: at.to_owned(),
             location,
             message,
@@ -59,7 +53,7 @@ impl Ctx<'_> {
     }
 }
 
-/// Compares two spec files.
+/// Compares the operations of the two specs.
 pub(super) fn operations(ctx: &mut Ctx<'_>) {
     let index = |doc: &Value| -> BTreeMap<String, walk::OperationRef> {
         walk::operations(doc)
@@ -70,11 +64,11 @@ pub(super) fn operations(ctx: &mut Ctx<'_>) {
     let old_ops = index(&ctx.old.doc);
     let new_ops = index(&ctx.new.doc);
     for (label, op) in &old_ops {
+        ctx.operation = label.clone();
         if !new_ops.contains_key(label) {
             ctx.push(
                 true,
                 "operation-removed",
-                Some(label),
                 Side::Old,
                 &op.pointer,
                 format!("operation {label} removed"),
@@ -82,16 +76,16 @@ pub(super) fn operations(ctx: &mut Ctx<'_>) {
         }
     }
     for (label, op) in &new_ops {
+        ctx.operation = label.clone();
         match old_ops.get(label) {
             None => ctx.push(
                 false,
                 "operation-added",
-                Some(label),
                 Side::New,
                 &op.pointer,
                 format!("operation {label} added"),
             ),
-            Some(old_op) => operation(ctx, label, old_op, op),
+            Some(old_op) => operation(ctx, old_op, op),
         }
     }
 }
@@ -101,12 +95,7 @@ fn get<'a>(doc: &'a Value, at: &str) -> &'a Value {
     walk::pointer_get(doc, at).unwrap_or(&NULL)
 }
 
-fn operation(
-    ctx: &mut Ctx<'_>,
-    label: &str,
-    old_op: &walk::OperationRef,
-    new_op: &walk::OperationRef,
-) {
+fn operation(ctx: &mut Ctx<'_>, old_op: &walk::OperationRef, new_op: &walk::OperationRef) {
     let (old_doc, new_doc) = (&ctx.old.doc, &ctx.new.doc);
     let old = get(old_doc, &old_op.pointer).clone();
     let new = get(new_doc, &new_op.pointer).clone();
@@ -123,7 +112,6 @@ fn operation(
         ctx.push(
             true,
             "success-status-removed",
-            Some(label),
             Side::Old,
             &at,
             format!("success response {code} removed"),
@@ -139,7 +127,6 @@ fn operation(
         ctx.push(
             true,
             "request-body-became-required",
-            Some(label),
             Side::New,
             &body_at,
             "request body became required".into(),
@@ -149,7 +136,6 @@ fn operation(
         ctx.push(
             true,
             "request-body-added-required",
-            Some(label),
             Side::New,
             &body_at,
             "required request body added".into(),
@@ -157,7 +143,6 @@ fn operation(
     }
     media_types(
         ctx,
-        label,
         &old_body,
         &new_body,
         &format!("{}/requestBody", old_op.pointer),
@@ -203,7 +188,6 @@ fn operation(
             None if is_required => ctx.push(
                 true,
                 "required-parameter-added",
-                Some(label),
                 Side::New,
                 at,
                 format!("required {place} parameter `{name}` added"),
@@ -211,7 +195,6 @@ fn operation(
             None => ctx.push(
                 false,
                 "optional-parameter-added",
-                Some(label),
                 Side::New,
                 at,
                 format!("optional {place} parameter `{name}` added"),
@@ -221,13 +204,12 @@ fn operation(
                     ctx.push(
                         true,
                         "parameter-became-required",
-                        Some(label),
                         Side::New,
                         at,
                         format!("{place} parameter `{name}` became required"),
                     );
                 }
-                schema_below(ctx, label, old_p, p, old_at, at, Dir::Request);
+                schema_below(ctx, old_p, p, old_at, at, Dir::Request);
             }
         }
     }
@@ -236,7 +218,6 @@ fn operation(
             ctx.push(
                 false,
                 "parameter-removed",
-                Some(label),
                 Side::Old,
                 at,
                 format!("{place} parameter `{name}` removed"),
@@ -250,19 +231,11 @@ fn operation(
         let new_at = pointer::join(&format!("{}/responses", new_op.pointer), code);
         let old_r = schema::deref(old_doc, get(old_doc, &old_at)).clone();
         let new_r = schema::deref(new_doc, get(new_doc, &new_at)).clone();
-        media_types(ctx, label, &old_r, &new_r, &old_at, &new_at, Dir::Response);
+        media_types(ctx, &old_r, &new_r, &old_at, &new_at, Dir::Response);
     }
 }
 
-fn media_types(
-    ctx: &mut Ctx<'_>,
-    label: &str,
-    old: &Value,
-    new: &Value,
-    old_at: &str,
-    new_at: &str,
-    dir: Dir,
-) {
+fn media_types(ctx: &mut Ctx<'_>, old: &Value, new: &Value, old_at: &str, new_at: &str, dir: Dir) {
     let content = |v: &Value| {
         v.get("content")
             .and_then(Value::as_object)
@@ -285,32 +258,23 @@ fn media_types(
                 } else {
                     "response-media-type-removed"
                 },
-                Some(label),
                 Side::Old,
                 &old_m_at,
                 format!("{which} media type `{media}` removed"),
             ),
             Some(new_m) => {
                 let new_m_at = pointer::join(&format!("{new_at}/content"), media);
-                schema_below(ctx, label, old_m, new_m, &old_m_at, &new_m_at, dir);
+                schema_below(ctx, old_m, new_m, &old_m_at, &new_m_at, dir);
             }
         }
     }
 }
 
 /// Compares the `schema` of two holders (parameters, media types).
-fn schema_below(
-    ctx: &mut Ctx<'_>,
-    label: &str,
-    old: &Value,
-    new: &Value,
-    old_at: &str,
-    new_at: &str,
-    dir: Dir,
-) {
+fn schema_below(ctx: &mut Ctx<'_>, old: &Value, new: &Value, old_at: &str, new_at: &str, dir: Dir) {
     let of = |holder: &Value| holder.get("schema").cloned().unwrap_or(Value::Null);
     let (old_at, new_at) = (format!("{old_at}/schema"), format!("{new_at}/schema"));
-    schema(ctx, label, &of(old), &of(new), &old_at, &new_at, dir, 0);
+    schema(ctx, &of(old), &of(new), &old_at, &new_at, dir, 0);
 }
 
 fn required_set(schema: &Map<String, Value>) -> BTreeSet<String> {
@@ -326,10 +290,8 @@ fn required_set(schema: &Map<String, Value>) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn schema(
     ctx: &mut Ctx<'_>,
-    label: &str,
     old: &Value,
     new: &Value,
     old_at: &str,
@@ -356,7 +318,6 @@ fn schema(
             } else {
                 "response-type-changed"
             },
-            Some(label),
             Side::New,
             new_at,
             format!("{side} type changed from `{a}` to `{b}`"),
@@ -368,7 +329,6 @@ fn schema(
         (true, false, true) => ctx.push(
             true,
             "request-became-not-nullable",
-            Some(label),
             Side::New,
             new_at,
             "request value no longer accepts null".into(),
@@ -376,7 +336,6 @@ fn schema(
         (false, true, false) => ctx.push(
             true,
             "response-became-nullable",
-            Some(label),
             Side::New,
             new_at,
             "response value may now be null".into(),
@@ -389,7 +348,6 @@ fn schema(
         (None, Some(_)) if req => ctx.push(
             true,
             "request-became-enum",
-            Some(label),
             Side::New,
             new_at,
             "request value is now restricted to an enum".into(),
@@ -411,7 +369,7 @@ fn schema(
                         (false, _) => (true, "response-enum-value-added"),
                     };
                     let message = format!("{side} enum value `{}` {change}", show(value));
-                    ctx.push(breaking, rule, Some(label), Side::New, new_at, message);
+                    ctx.push(breaking, rule, Side::New, new_at, message);
                 }
             }
         }
@@ -424,7 +382,6 @@ fn schema(
             (Some(a), Some(b)) if b < a => ctx.push(
                 true,
                 "request-max-length-decreased",
-                Some(label),
                 Side::New,
                 new_at,
                 format!("request maxLength decreased from {a} to {b}"),
@@ -432,7 +389,6 @@ fn schema(
             (None, Some(b)) => ctx.push(
                 true,
                 "request-max-length-decreased",
-                Some(label),
                 Side::New,
                 new_at,
                 format!("request maxLength {b} added"),
@@ -445,7 +401,6 @@ fn schema(
             (None, Some(p)) => ctx.push(
                 true,
                 "request-pattern-added",
-                Some(label),
                 Side::New,
                 new_at,
                 format!("request pattern `{p}` added"),
@@ -453,7 +408,6 @@ fn schema(
             (Some(a), Some(b)) if a != b => ctx.push(
                 true,
                 "request-pattern-added",
-                Some(label),
                 Side::New,
                 new_at,
                 format!("request pattern changed from `{a}` to `{b}`"),
@@ -477,7 +431,6 @@ fn schema(
             None if req && new_r.contains(name) => ctx.push(
                 true,
                 "request-required-property-added",
-                Some(label),
                 Side::New,
                 &new_prop_at,
                 format!("required request property `{name}` added"),
@@ -489,7 +442,6 @@ fn schema(
                 } else {
                     "response-property-added"
                 },
-                Some(label),
                 Side::New,
                 &new_prop_at,
                 format!("{side} property `{name}` added"),
@@ -500,7 +452,6 @@ fn schema(
                     ctx.push(
                         true,
                         "request-property-became-required",
-                        Some(label),
                         Side::New,
                         &new_prop_at,
                         format!("request property `{name}` became required"),
@@ -510,7 +461,6 @@ fn schema(
                     ctx.push(
                         true,
                         "response-property-became-optional",
-                        Some(label),
                         Side::New,
                         &new_prop_at,
                         format!("response property `{name}` became optional"),
@@ -519,7 +469,6 @@ fn schema(
                 let old_prop_at = pointer::join(&format!("{old_at}/properties"), name);
                 schema(
                     ctx,
-                    label,
                     old_prop,
                     new_prop,
                     &old_prop_at,
@@ -536,7 +485,6 @@ fn schema(
             ctx.push(
                 false,
                 "request-property-removed",
-                Some(label),
                 Side::Old,
                 &at,
                 format!("request property `{name}` removed"),
@@ -545,7 +493,6 @@ fn schema(
             ctx.push(
                 true,
                 "response-property-removed",
-                Some(label),
                 Side::Old,
                 &at,
                 format!("response property `{name}` removed"),
@@ -558,7 +505,6 @@ fn schema(
         {
             schema(
                 ctx,
-                label,
                 a,
                 b,
                 &format!("{old_at}/{key}"),
