@@ -142,11 +142,7 @@ fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
 
 fn fields(doc: &Value, body: &Value) -> Vec<Field> {
     let body = schema::flatten(doc, body);
-    let required: Vec<&str> = body
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = schema::strings(&body, "required");
     let Some(Value::Object(properties)) = body.get("properties") else {
         return Vec::new();
     };
@@ -165,16 +161,10 @@ fn fields(doc: &Value, body: &Value) -> Vec<Field> {
                     .get("additionalProperties")
                     .map(|a| schema::flatten(doc, a))
                     .and_then(|a| a.get("maxLength").and_then(Value::as_u64)),
-                allowed: property
-                    .get("enum")
-                    .and_then(Value::as_array)
-                    .map(|vs| {
-                        vs.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                allowed: schema::strings(&property, "enum")
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 json_type: property
                     .get("type")
                     .and_then(Value::as_str)

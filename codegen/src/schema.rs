@@ -62,3 +62,12 @@ fn flatten_at(doc: &Value, schema: &Value, depth: usize) -> Map<String, Value> {
     }
     map
 }
+
+/// The strings of an array keyword such as `required` or `enum` (non-strings skipped).
+pub fn strings<'a>(schema: &'a Map<String, Value>, keyword: &str) -> Vec<&'a str> {
+    schema
+        .get(keyword)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}

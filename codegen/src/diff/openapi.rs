@@ -277,19 +277,6 @@ fn schema_below(ctx: &mut Ctx<'_>, old: &Value, new: &Value, old_at: &str, new_a
     schema(ctx, &of(old), &of(new), &old_at, &new_at, dir, 0);
 }
 
-fn required_set(schema: &Map<String, Value>) -> BTreeSet<String> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn schema(
     ctx: &mut Ctx<'_>,
     old: &Value,
@@ -424,11 +411,14 @@ fn schema(
             .unwrap_or_default()
     };
     let (old_p, new_p) = (props(&old_s), props(&new_s));
-    let (old_r, new_r) = (required_set(&old_s), required_set(&new_s));
+    let (old_r, new_r) = (
+        schema::strings(&old_s, "required"),
+        schema::strings(&new_s, "required"),
+    );
     for (name, new_prop) in &new_p {
         let new_prop_at = pointer::join(&format!("{new_at}/properties"), name);
         match old_p.get(name) {
-            None if req && new_r.contains(name) => ctx.push(
+            None if req && new_r.contains(&name.as_str()) => ctx.push(
                 true,
                 "request-required-property-added",
                 Side::New,
@@ -447,7 +437,10 @@ fn schema(
                 format!("{side} property `{name}` added"),
             ),
             Some(old_prop) => {
-                let (was, is) = (old_r.contains(name), new_r.contains(name));
+                let (was, is) = (
+                    old_r.contains(&name.as_str()),
+                    new_r.contains(&name.as_str()),
+                );
                 if req && !was && is {
                     ctx.push(
                         true,
