@@ -86,7 +86,7 @@ impl KnotClient {
     pub async fn call<T, E, F>(&self, operation: F) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: fmt::Debug,
+        E: Serialize,
     {
         self.call_with(RequestOptions::default(), operation).await
     }
@@ -99,7 +99,7 @@ impl KnotClient {
     ) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: fmt::Debug,
+        E: Serialize,
     {
         self.call_with_response(options, operation)
             .await
@@ -114,7 +114,7 @@ impl KnotClient {
     ) -> Result<ResponseValue<T>, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: fmt::Debug,
+        E: Serialize,
     {
         let context = CallContext::new(options);
         CALL.scope(context, async move {
