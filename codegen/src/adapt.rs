@@ -44,6 +44,22 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     }
 }
 
+/// Pointers of the bodies an operation's generated code handles: the request body, then
+/// each success response.
+fn generated_bodies(doc: &Value, op: &walk::OperationRef) -> Vec<String> {
+    let responses_at = format!("{}/responses", op.pointer);
+    let mut bodies = vec![format!("{}/requestBody", op.pointer)];
+    if let Some(Value::Object(responses)) = walk::pointer_get(doc, &responses_at) {
+        bodies.extend(
+            responses
+                .keys()
+                .filter(|code| code.starts_with('2'))
+                .map(|code| join(&responses_at, code)),
+        );
+    }
+    bodies
+}
+
 /// Extension recording the original pointer of a schema moved into components.
 pub const ORIGIN: &str = "x-knot-origin";
 
@@ -62,18 +78,7 @@ const SENDABLE: [&str; 5] = [
 /// Every drop is reported.
 fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
     let body_at = format!("{}/requestBody", op.pointer);
-    let mut holders = vec![body_at.clone()];
-    if let Some(Value::Object(responses)) =
-        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
-    {
-        holders.extend(
-            responses
-                .keys()
-                .filter(|code| code.starts_with('2'))
-                .map(|code| join(&format!("{}/responses", op.pointer), code)),
-        );
-    }
-    for at in holders {
+    for at in generated_bodies(doc, op) {
         let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{at}/content"))
         else {
             continue;
@@ -127,19 +132,13 @@ fn hoist_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
     else {
         return;
     };
-    let mut places = vec![(format!("{}/requestBody", op.pointer), format!("{id}-body"))];
-    if let Some(Value::Object(responses)) =
-        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
-    {
-        places.extend(responses.keys().filter(|c| c.starts_with('2')).map(|code| {
-            (
-                join(&format!("{}/responses", op.pointer), code),
-                format!("{id}-response"),
-            )
-        }));
-    }
-    for (holder, name) in places {
-        let name = pascal(&name);
+    for holder in generated_bodies(doc, op) {
+        let suffix = if holder.ends_with("/requestBody") {
+            "body"
+        } else {
+            "response"
+        };
+        let name = pascal(&format!("{id}-{suffix}"));
         let exists = doc
             .pointer("/components/schemas")
             .and_then(|s| s.get(&name))
@@ -295,17 +294,7 @@ pub fn pascal(name: &str) -> String {
 /// Inline body schemas have no description of their own; the request body's or the
 /// response's description is the best doc the generated type can get.
 fn describe_inline_bodies(doc: &mut Value, op: &walk::OperationRef) {
-    let mut holders = vec![format!("{}/requestBody", op.pointer)];
-    if let Some(Value::Object(responses)) =
-        walk::pointer_get(doc, &format!("{}/responses", op.pointer))
-    {
-        holders.extend(
-            responses
-                .keys()
-                .map(|code| join(&format!("{}/responses", op.pointer), code)),
-        );
-    }
-    for holder in holders {
+    for holder in generated_bodies(doc, op) {
         let Some(Value::Object(holder)) = walk::pointer_get_mut(doc, &holder) else {
             continue;
         };
