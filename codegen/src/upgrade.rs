@@ -164,11 +164,16 @@ fn ref_siblings(map: &mut Map<String, Value>) {
         return;
     }
     let reference = map.remove("$ref").expect("checked above");
-    let target = json!({ "$ref": reference });
+    prepend_all_of(map, json!({ "$ref": reference }));
+}
+
+/// Puts `part` first in the schema's `allOf`, creating it if needed: how a `$ref` is
+/// given company (siblings, nullability) in 3.0.
+fn prepend_all_of(map: &mut Map<String, Value>, part: Value) {
     match map.get_mut("allOf") {
-        Some(Value::Array(items)) => items.insert(0, target),
+        Some(Value::Array(items)) => items.insert(0, part),
         _ => {
-            map.insert("allOf".into(), json!([target]));
+            map.insert("allOf".into(), json!([part]));
         }
     }
 }
@@ -365,13 +370,7 @@ fn null_branches(map: &mut Map<String, Value>) {
                 let branch = rest.into_iter().next().expect("one branch");
                 match branch {
                     Value::Object(b) if b.contains_key("$ref") => {
-                        let target = Value::Object(b);
-                        match map.get_mut("allOf") {
-                            Some(Value::Array(items)) => items.insert(0, target),
-                            _ => {
-                                map.insert("allOf".into(), json!([target]));
-                            }
-                        }
+                        prepend_all_of(map, Value::Object(b));
                     }
                     Value::Object(b) => {
                         for (k, v) in b {
