@@ -47,7 +47,10 @@ pub mod generated {
 pub use ext::client::{KnotClient, KnotClientBuilder};
 pub use ext::config::Environment;
 pub use ext::credentials::Credentials;
-pub use ext::error::{ApiError, ConfigError, DecodeError, Error, ServerError, TransportError};
+pub use ext::error::{
+    ApiError, BodyTooLargeError, ConfigError, DecodeError, Error, RedirectError, ServerError,
+    TransportError,
+};
 pub use ext::options::RequestOptions;
 pub use ext::retry::RetryPolicy;
 pub use ext::session::Session;

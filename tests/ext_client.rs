@@ -336,7 +336,7 @@ async fn retry_after_is_honoured_and_traced() {
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(500)
-                .insert_header("retry-after-ms", "30")
+                .insert_header("retry-after-ms", "150")
                 .set_body_json(json!({ "message": "Server Error" })),
         )
         .up_to_n_times(1)
@@ -347,14 +347,14 @@ async fn retry_after_is_honoured_and_traced() {
         .mount(&server)
         .await;
     let (events, _guard) = capture_tracing();
-    // A one-hour backoff: only the server's 30 ms lets this test finish.
+    // A one-hour backoff: only the server's 150 ms lets this test finish.
     let knot = common::client_with(
         &server.uri(),
         RetryPolicy::default().with_base_delay(Duration::from_secs(3600)),
     );
     knot.create_session(&valid_body()).await.unwrap();
     let log = events.text();
-    assert!(log.contains("delay_ms=30"), "{log}");
+    assert!(log.contains("delay_ms=150"), "{log}");
     assert!(log.contains("attempt=2"), "{log}");
 }
 

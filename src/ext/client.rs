@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::config::{Environment, KnotConfig};
 use super::credentials::Credentials;
 use super::error::{self, ConfigError, Error};
-use super::hooks::{self, HookState};
+use super::hooks::{self, HookState, Shared};
 use super::options::{CALL, CallContext, RequestOptions};
 use super::retry::RetryPolicy;
 use super::session::Session;
@@ -116,13 +116,15 @@ impl KnotClient {
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: Serialize,
     {
+        options.check()?;
         let context = CallContext::new(options);
+        let redactions = progenitor_client::ClientInfo::inner(&self.api).redactions();
         CALL.scope(context, async move {
             match operation.await {
                 Ok(value) => Ok(value),
                 Err(e) => {
                     let status = CALL.with(CallContext::status);
-                    Err(error::from_progenitor(e, status).await)
+                    Err(error::from_progenitor(e, status, redactions).await)
                 }
             }
         })
@@ -168,6 +170,7 @@ impl KnotClient {
         body: &B,
         options: RequestOptions,
     ) -> Result<(StatusCode, Bytes), Error> {
+        options.check()?;
         let operation = contract::operation(operation_id).ok_or_else(|| {
             ConfigError::new(format!(
                 "the spec this crate was built from has no operation `{operation_id}`"
@@ -196,11 +199,16 @@ impl KnotClient {
                 .await
                 .map_err(error::transport)?;
             let status = response.status();
+            // Already read within the limits by the response guard.
             let bytes = response.bytes().await.map_err(error::transport)?;
             if status.is_success() {
                 Ok((status, bytes))
             } else {
-                Err(error::from_error_response(status, bytes))
+                Err(error::from_error_response(
+                    status,
+                    bytes,
+                    state.redactions(),
+                ))
             }
         })
         .await
@@ -255,13 +263,35 @@ impl KnotClientBuilder {
         self
     }
 
+    /// Deadline for a whole call: every attempt, backoff delay and body (default 60 s;
+    /// per call: [`RequestOptions::total_timeout`]). Applies to a caller-supplied HTTP
+    /// client too.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.config.total_timeout = timeout;
+        self
+    }
+
+    /// Largest success body read, in bytes (default 4 MiB); a larger or endless one ends
+    /// the call with [`Error::BodyTooLarge`].
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.limits.success = bytes;
+        self
+    }
+
+    /// Largest error (non-2xx) body read, in bytes (default 64 KiB).
+    pub fn max_error_body_size(mut self, bytes: usize) -> Self {
+        self.config.limits.error = bytes;
+        self
+    }
+
     /// How failed attempts are retried.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.config.retry = policy;
         self
     }
 
-    /// Shorthand for the policy's retry count.
+    /// Shorthand for the policy's retry count (at most
+    /// [`super::retry::MAX_RETRIES_CEILING`]).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.config.retry = self.config.retry.with_max_retries(retries);
         self
@@ -279,8 +309,13 @@ impl KnotClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (its own timeouts, proxy, TLS); the builder's
-    /// timeouts and user agent then do not apply.
+    /// Uses this `reqwest::Client` (its own proxy, TLS, connect timeout); the builder's
+    /// per-attempt timeout and user agent then do not apply, the total deadline and body
+    /// limits do.
+    ///
+    /// Build it with `reqwest::redirect::Policy::none()`: this crate never follows
+    /// redirects itself, and refuses any response that arrives from another origin, but a
+    /// client that follows a 307/308 has already re-sent the body there.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -293,24 +328,32 @@ impl KnotClientBuilder {
             ConfigError::new("no Knot credentials (client_id and secret) were given")
         })?;
         let authorization = credentials.authorization()?;
+        self.config.check()?;
         let base_url = self.config.checked_base_url()?;
-        let http = match self.http {
-            Some(http) => http,
+        let (http, attempt_timeout) = match self.http {
+            Some(http) => (http, None),
             None => {
                 crate::tls::install_default_provider();
-                reqwest::Client::builder()
+                let http = reqwest::Client::builder()
                     .connect_timeout(self.config.connect_timeout)
                     .timeout(self.config.timeout)
                     .user_agent(self.config.user_agent.clone())
+                    // Never followed: see `response_guard`.
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
-                    .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?
+                    .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?;
+                (http, Some(self.config.timeout))
             }
         };
-        let hooks = HookState::new(
-            Some(authorization),
-            self.config.retry.clone(),
-            self.config.validate,
-        );
+        let hooks = HookState::new(Shared {
+            authorization: Some(authorization),
+            retry: self.config.retry.clone(),
+            validate: self.config.validate,
+            limits: self.config.limits,
+            attempt_timeout,
+            total_timeout: self.config.total_timeout,
+            redactions: credentials.redactions(),
+        });
         Ok(KnotClient {
             api: Client::new_with_client(&base_url, http, hooks),
             credentials: Some(credentials),

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use reqwest::header::HeaderValue;
 
 use super::error::{ConfigError, Error};
+use super::printable::Redactions;
 
 /// A Knot `client_id` and `secret`.
 #[derive(Clone, PartialEq, Eq)]
@@ -38,6 +39,17 @@ impl Credentials {
         &self.secret
     }
 
+    /// What errors must never print: the secret, the Basic encoding and header value.
+    pub(crate) fn redactions(&self) -> Redactions {
+        let encoded = self.encoded();
+        Redactions::new([self.secret.clone(), format!("Basic {encoded}"), encoded])
+    }
+
+    fn encoded(&self) -> String {
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.client_id, self.secret))
+    }
+
     /// The ready-made `Authorization: Basic ...` value, marked sensitive.
     pub(crate) fn authorization(&self) -> Result<HeaderValue, Error> {
         if self.client_id.trim().is_empty() {
@@ -52,8 +64,7 @@ impl Credentials {
             )
             .into());
         }
-        let encoded = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.client_id, self.secret));
+        let encoded = self.encoded();
         let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
             .map_err(|_| ConfigError::new("the Knot credentials cannot form an HTTP header"))?;
         value.set_sensitive(true);

@@ -7,10 +7,15 @@
 //! | [`Error::Server`] | a non-success answer that is not Knot-shaped (the 500 `{"message": ...}`, a proxy page) | status, raw body |
 //! | [`Error::Transport`] | no answer: connect failure, timeout | the `reqwest` error |
 //! | [`Error::Decode`] | a success answer that does not decode | status, raw body |
-//! | [`Error::Config`] | the client cannot be built | what is wrong |
+//! | [`Error::Redirect`] | a 3xx answer, or an answer from another origin (never followed or used) | status, `Location` |
+//! | [`Error::BodyTooLarge`] | a body over the client's limit (stopped while reading) | status, limit, what was read up to it |
+//! | [`Error::Config`] | the client or the call is misconfigured | what is wrong, naming the setting |
 //!
-//! `Display` is one line and never contains the secret, the `Authorization` header or a
-//! session token (a success body is summarised with its string values redacted).
+//! `Display` is one bounded line (see [`super::printable`]): server text is escaped and
+//! cut to a few hundred characters, and never contains the secret, the `Authorization`
+//! header or a session token, even when a server echoes them (a success body is
+//! summarised with its string values redacted). `Debug` shows the same, plus lengths.
+//! The raw bodies stay available through the accessors.
 
 use std::fmt;
 
@@ -18,6 +23,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use super::printable::{MAX_QUOTED_CHARS, Printable, Redactions};
 pub use super::validation::ValidationError;
 
 /// Everything that can go wrong talking to Knot.
@@ -34,7 +40,11 @@ pub enum Error {
     Transport(TransportError),
     /// A success response that could not be decoded.
     Decode(DecodeError),
-    /// The client is misconfigured.
+    /// A redirect, or a response from another origin: never followed, never used.
+    Redirect(RedirectError),
+    /// A response body larger than the client's limit.
+    BodyTooLarge(BodyTooLargeError),
+    /// The client or the call is misconfigured.
     Config(ConfigError),
 }
 
@@ -45,6 +55,8 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Server(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Redirect(e) => Some(e.status),
+            Error::BodyTooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -63,6 +75,8 @@ impl fmt::Display for Error {
             Error::Server(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
+            Error::Redirect(e) => e.fmt(f),
+            Error::BodyTooLarge(e) => e.fmt(f),
             Error::Config(e) => e.fmt(f),
         }
     }
@@ -90,13 +104,15 @@ impl From<ConfigError> for Error {
 }
 
 /// Knot's error body: `error_type`, `error_code`, `error_message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiError {
     status: u16,
     error_type: String,
     error_code: String,
     error_message: String,
     body: Bytes,
+    /// `Display`, made once with the client's redactions.
+    shown: Box<str>,
 }
 
 impl ApiError {
@@ -112,7 +128,7 @@ impl ApiError {
     pub fn error_code(&self) -> &str {
         &self.error_code
     }
-    /// `error_message` as sent.
+    /// `error_message` as sent (unescaped, uncut: print it through `Display`).
     pub fn error_message(&self) -> &str {
         &self.error_message
     }
@@ -128,19 +144,27 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Knot API error (HTTP {} {}/{}): {}",
-            self.status, self.error_type, self.error_code, self.error_message
-        )
+        f.write_str(&self.shown)
     }
 }
 
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("shown", &self.shown)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 /// A non-success response whose body is not Knot's error shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ServerError {
     status: u16,
     body: Bytes,
+    shown: Box<str>,
 }
 
 impl ServerError {
@@ -154,25 +178,31 @@ impl ServerError {
     }
     /// The `message` of a JSON body such as Knot's 500 `{"message": "Server Error"}`.
     pub fn message(&self) -> Option<String> {
-        let value: Value = serde_json::from_slice(&self.body).ok()?;
-        value.get("message")?.as_str().map(str::to_owned)
+        message_of(&self.body)
     }
+}
+
+fn message_of(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    value.get("message")?.as_str().map(str::to_owned)
 }
 
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.message() {
-            Some(message) => write!(f, "Knot returned HTTP {}: {message}", self.status),
-            None => write!(
-                f,
-                "Knot returned HTTP {} with a {}-byte body that is not a Knot error: {}",
-                self.status,
-                self.body.len(),
-                snippet(&self.body, false)
-            ),
-        }
+        f.write_str(&self.shown)
     }
 }
+
+impl fmt::Debug for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerError")
+            .field("shown", &self.shown)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl std::error::Error for ServerError {}
 
 /// No response: the connection failed or timed out.
 #[derive(Debug)]
@@ -181,7 +211,7 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    /// True when a timeout (connect or total) expired.
+    /// True when a timeout (connect, attempt or the call's deadline) expired.
     pub fn is_timeout(&self) -> bool {
         self.source.is_timeout()
     }
@@ -209,7 +239,13 @@ impl fmt::Display for TransportError {
             .url()
             .map(|u| format!(" to {}{}", u.origin().ascii_serialization(), u.path()))
             .unwrap_or_default();
-        write!(f, "request{url} {what}: {}", root_cause(&self.source))
+        let cause = Printable::text(
+            &root_cause(&self.source),
+            &Redactions::default(),
+            MAX_QUOTED_CHARS,
+        );
+        let url = Printable::text(&url, &Redactions::default(), MAX_QUOTED_CHARS);
+        write!(f, "request{url} {what}: {cause}")
     }
 }
 
@@ -249,7 +285,7 @@ impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
             .field("status", &self.status)
-            .field("body", &snippet(&self.body, true))
+            .field("body", &redacted_snippet(&self.body))
             .field("reason", &self.reason)
             .finish()
     }
@@ -261,13 +297,138 @@ impl fmt::Display for DecodeError {
             f,
             "could not decode Knot's HTTP {} response ({}); body: {}",
             self.status,
-            self.reason,
-            snippet(&self.body, true)
+            Printable::text(&self.reason, &Redactions::default(), MAX_QUOTED_CHARS),
+            redacted_snippet(&self.body)
         )
     }
 }
 
-/// The client cannot be built as configured.
+impl std::error::Error for DecodeError {}
+
+/// A redirect (never followed), or a response that came from another origin than the
+/// configured base URL (possible only with a caller-supplied `reqwest::Client` that follows
+/// redirects): its body is never used, so a session cannot come from elsewhere.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedirectError {
+    status: u16,
+    location: Option<String>,
+    shown: Box<str>,
+}
+
+impl RedirectError {
+    pub(crate) fn new(
+        status: StatusCode,
+        location: Option<String>,
+        redactions: &Redactions,
+    ) -> Self {
+        let target = match &location {
+            Some(location) => format!("to {}", Printable::url(location, redactions)),
+            None => "without a Location".to_owned(),
+        };
+        let shown = if status.is_redirection() {
+            format!(
+                "Knot answered HTTP {} redirecting {target}; redirects are not followed, so the \
+                 request and credentials stay with the configured base URL",
+                status.as_u16()
+            )
+        } else {
+            format!(
+                "HTTP {} response came from another origin ({}); it was not used",
+                status.as_u16(),
+                location
+                    .as_deref()
+                    .map(|l| Printable::url(l, redactions))
+                    .unwrap_or_default()
+            )
+        };
+        Self {
+            status: status.as_u16(),
+            location,
+            shown: shown.into(),
+        }
+    }
+
+    /// HTTP status (3xx, or the status of a response from another origin).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The `Location` header as sent (or the other origin's URL), when there was one.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl fmt::Debug for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedirectError")
+            .field("shown", &self.shown)
+            .finish()
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+/// A response body that exceeded the client's limit; reading stopped there.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BodyTooLargeError {
+    status: u16,
+    limit: usize,
+    partial: Bytes,
+}
+
+impl BodyTooLargeError {
+    pub(crate) fn new(status: StatusCode, limit: usize, partial: Bytes) -> Self {
+        Self {
+            status: status.as_u16(),
+            limit,
+            partial,
+        }
+    }
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The limit that was exceeded, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+    /// The body as read up to the limit. A success body may hold a session token: do
+    /// not log it.
+    pub fn partial_body(&self) -> &[u8] {
+        &self.partial
+    }
+}
+
+impl fmt::Display for BodyTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Knot's HTTP {} response body is larger than the {}-byte limit; reading stopped \
+             there (the limit is set with KnotClientBuilder::max_body_size / max_error_body_size)",
+            self.status, self.limit
+        )
+    }
+}
+
+impl fmt::Debug for BodyTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyTooLargeError")
+            .field("status", &self.status)
+            .field("limit", &self.limit)
+            .field("partial_len", &self.partial.len())
+            .finish()
+    }
+}
+
+impl std::error::Error for BodyTooLargeError {}
+
+/// The client cannot be built as configured, or a call's options are invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     message: String,
@@ -287,37 +448,30 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid Knot client configuration: {}", self.message)
+        write!(
+            f,
+            "invalid Knot client configuration: {}",
+            Printable::text(&self.message, &Redactions::default(), MAX_QUOTED_CHARS)
+        )
     }
 }
 
-const SNIPPET_CHARS: usize = 200;
+impl std::error::Error for ConfigError {}
 
-/// A short, single-line view of a body. With `redact`, JSON string values are replaced
-/// by `"…"` so tokens cannot leak; non-JSON bodies are then shown only by length.
-fn snippet(body: &[u8], redact: bool) -> String {
-    if redact {
-        return match serde_json::from_slice::<Value>(body) {
-            Ok(mut value) => {
-                redact_strings(&mut value);
-                truncate(&value.to_string())
-            }
-            Err(_) => format!("<{} bytes, not JSON>", body.len()),
-        };
+/// A success body for printing: JSON with every string value replaced by `"…"` (tokens
+/// cannot leak), or only its length when it is not JSON.
+fn redacted_snippet(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut value) => {
+            redact_strings(&mut value);
+            Printable::text(&value.to_string(), &Redactions::default(), MAX_QUOTED_CHARS)
+        }
+        Err(_) => format!("<{} bytes, not JSON>", body.len()),
     }
-    let text = String::from_utf8_lossy(body);
-    truncate(&text.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
-fn truncate(text: &str) -> String {
-    if text.chars().count() <= SNIPPET_CHARS {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(SNIPPET_CHARS).collect();
-    format!("{cut}…")
 }
 
 fn redact_strings(value: &mut Value) {
+    // serde_json refuses nesting deeper than 128 levels, so this recursion is bounded.
     match value {
         Value::String(s) => *s = "…".into(),
         Value::Array(items) => items.iter_mut().for_each(redact_strings),
@@ -326,8 +480,13 @@ fn redact_strings(value: &mut Value) {
     }
 }
 
-/// Classifies a non-success response body.
-pub(crate) fn from_error_response(status: StatusCode, body: Bytes) -> Error {
+/// Classifies a non-success response body. `redactions` are the client's secrets, kept
+/// out of what the error prints.
+pub(crate) fn from_error_response(
+    status: StatusCode,
+    body: Bytes,
+    redactions: &Redactions,
+) -> Error {
     let status = status.as_u16();
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
         let field = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -337,16 +496,44 @@ pub(crate) fn from_error_response(status: StatusCode, body: Bytes) -> Error {
             field("error_message"),
         );
         if t.is_some() || c.is_some() || m.is_some() {
+            let (t, c, m) = (
+                t.unwrap_or_default(),
+                c.unwrap_or_default(),
+                m.unwrap_or_default(),
+            );
+            let short = |s: &str| Printable::text(s, redactions, 80);
+            let shown = format!(
+                "Knot API error (HTTP {status} {}/{}): {}",
+                short(&t),
+                short(&c),
+                Printable::text(&m, redactions, MAX_QUOTED_CHARS)
+            );
             return Error::Api(ApiError {
                 status,
-                error_type: t.unwrap_or_default(),
-                error_code: c.unwrap_or_default(),
-                error_message: m.unwrap_or_default(),
+                error_type: t,
+                error_code: c,
+                error_message: m,
                 body,
+                shown: shown.into(),
             });
         }
     }
-    Error::Server(ServerError { status, body })
+    let shown = match message_of(&body) {
+        Some(message) => format!(
+            "Knot returned HTTP {status}: {}",
+            Printable::text(&message, redactions, MAX_QUOTED_CHARS)
+        ),
+        None => format!(
+            "Knot returned HTTP {status} with a {}-byte body that is not a Knot error: {}",
+            body.len(),
+            Printable::bytes(&body, redactions, MAX_QUOTED_CHARS)
+        ),
+    };
+    Error::Server(ServerError {
+        status,
+        body,
+        shown: shown.into(),
+    })
 }
 
 pub(crate) fn decode_error(status: StatusCode, body: Bytes, error: &serde_json::Error) -> Error {
@@ -377,7 +564,12 @@ pub(crate) fn decode_failure(status: StatusCode, body: Bytes, what: &str) -> Err
     })
 }
 
+/// A `reqwest` error: a refusal made while reading the response (see
+/// [`super::response_guard`]) when one is in its source chain, else a transport error.
 pub(crate) fn transport(source: reqwest::Error) -> Error {
+    if let Some(refusal) = super::response_guard::refusal_in(&source) {
+        return refusal;
+    }
     Error::Transport(TransportError { source })
 }
 
@@ -387,6 +579,7 @@ pub(crate) fn transport(source: reqwest::Error) -> Error {
 pub(crate) async fn from_progenitor<E: serde::Serialize>(
     error: progenitor_client::Error<E>,
     status: Option<StatusCode>,
+    redactions: &Redactions,
 ) -> Error {
     use progenitor_client::Error as P;
     match error {
@@ -401,7 +594,7 @@ pub(crate) async fn from_progenitor<E: serde::Serialize>(
         P::ErrorResponse(rv) => {
             let status = rv.status();
             let body = serde_json::to_vec(rv.as_ref()).unwrap_or_default();
-            from_error_response(status, Bytes::from(body))
+            from_error_response(status, Bytes::from(body), redactions)
         }
         P::InvalidResponsePayload(body, e) => {
             decode_error(status.unwrap_or(StatusCode::OK), body, &e)
@@ -414,7 +607,7 @@ pub(crate) async fn from_progenitor<E: serde::Serialize>(
                     body,
                     "a status the spec does not list for this operation",
                 ),
-                Ok(body) => from_error_response(status, body),
+                Ok(body) => from_error_response(status, body, redactions),
                 Err(e) => transport(e),
             }
         }

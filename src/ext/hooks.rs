@@ -1,5 +1,6 @@
 //! The hooks progenitor calls around every generated operation: auth, extra body
-//! fields, validation (`pre`), retry (`exec`) and status capture (`post`).
+//! fields, validation (`pre`), retry within the call's deadline and the response guard
+//! (`exec`), and status capture (`post`).
 //!
 //! They run on every request, so they are kept cheap: the `Authorization` value is
 //! built once per client and cloned (a reference-count bump); a request is cloned only
@@ -8,12 +9,15 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue};
 use serde_json::Value;
 
 use super::options::CALL;
+use super::printable::Redactions;
+use super::response_guard::BodyLimits;
 use super::retry::{self, RetryPolicy};
 use super::validation;
 use crate::generated::Client;
@@ -24,25 +28,28 @@ pub struct HookState {
     shared: Arc<Shared>,
 }
 
-struct Shared {
-    authorization: Option<HeaderValue>,
-    retry: RetryPolicy,
-    validate: bool,
+/// What every call of one client shares.
+pub(crate) struct Shared {
+    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) validate: bool,
+    pub(crate) limits: BodyLimits,
+    /// Per-attempt timeout, when this crate built the HTTP client.
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) total_timeout: Duration,
+    /// The client's secrets, kept out of every error it prints.
+    pub(crate) redactions: Redactions,
 }
 
 impl HookState {
-    pub(crate) fn new(
-        authorization: Option<HeaderValue>,
-        retry: RetryPolicy,
-        validate: bool,
-    ) -> Self {
+    pub(crate) fn new(shared: Shared) -> Self {
         Self {
-            shared: Arc::new(Shared {
-                authorization,
-                retry,
-                validate,
-            }),
+            shared: Arc::new(shared),
         }
+    }
+
+    pub(crate) fn redactions(&self) -> &Redactions {
+        &self.shared.redactions
     }
 
     /// The retry policy.
@@ -110,13 +117,9 @@ pub(crate) fn prepare(
         if !ctx.options.extra_body.is_empty() {
             merge_extra_body(request, &ctx.options.extra_body);
         }
+        // Checked when the options were made: no framing, hop-by-hop or auth header.
         for (name, value) in &ctx.options.extra_headers {
-            if let (Ok(name), Ok(value)) = (
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) {
-                request.headers_mut().append(name, value);
-            }
+            request.headers_mut().append(name.clone(), value.clone());
         }
     });
     if state.shared.validate
@@ -155,19 +158,26 @@ fn merge_extra_body(request: &mut reqwest::Request, extra: &serde_json::Map<Stri
     *request.body_mut() = Some(bytes.into());
 }
 
-/// Sends with the client's retry policy (or the call's override).
+/// Sends with the client's retry policy (or the call's override) within the call's
+/// deadline, and reads the final response through the response guard.
 pub(crate) async fn send(
     client: &reqwest::Client,
     state: &HookState,
     request: reqwest::Request,
     operation_id: &str,
 ) -> reqwest::Result<reqwest::Response> {
-    let override_retries = CALL.try_with(|ctx| ctx.options.max_retries).ok().flatten();
-    match override_retries {
-        Some(n) => {
-            let policy = state.shared.retry.clone().with_max_retries(n);
-            retry::execute(client, request, &policy, operation_id).await
-        }
-        None => retry::execute(client, request, &state.shared.retry, operation_id).await,
-    }
+    let shared = &state.shared;
+    let (retries, total) = CALL
+        .try_with(|ctx| (ctx.options.max_retries, ctx.options.total_timeout))
+        .unwrap_or((None, None));
+    let plan = retry::Plan {
+        policy: &shared.retry,
+        max_retries: retries.unwrap_or_else(|| shared.retry.max_retries_for(operation_id)),
+        limits: shared.limits,
+        attempt_timeout: shared.attempt_timeout,
+        deadline: Instant::now() + total.unwrap_or(shared.total_timeout),
+        redactions: &shared.redactions,
+        operation_id,
+    };
+    retry::execute(client, request, &plan).await
 }

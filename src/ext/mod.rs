@@ -7,7 +7,9 @@
 //! | HTTP Basic credentials | [`credentials`] |
 //! | hooks run around every generated operation | [`hooks`] |
 //! | request validation (spec + prose rules) | [`validation`], [`formats`] |
-//! | retry on 500 / connection failure | [`retry`] |
+//! | retry on 500 / connection failure, the call's deadline | [`retry`] |
+//! | what a response must satisfy: no redirects, same origin, bounded body | [`response_guard`] |
+//! | server text made safe to print (escaped, cut, secrets redacted) | [`printable`] |
 //! | per-call options (extra body fields) | [`options`] |
 //! | the error type | [`error`] |
 //! | the session type (token never shown) | [`session`] |
@@ -22,6 +24,8 @@ pub mod error;
 pub mod formats;
 pub mod hooks;
 pub mod options;
+mod printable;
+pub mod response_guard;
 pub mod retry;
 pub mod session;
 pub mod validation;

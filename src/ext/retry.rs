@@ -11,13 +11,29 @@
 //! cause); neither carries headers or bodies.
 //!
 //! Delays follow the Stainless SDK convention: `min(base × 2^n, cap)` minus up to 25 %
-//! jitter, unless the server sent `Retry-After` (seconds or an HTTP date) or
-//! `retry-after-ms`, which is honoured up to the policy's cap ([`RetryPolicy::with_max_retry_after`]).
+//! jitter, unless the server sent `Retry-After` (seconds or any of the three HTTP date
+//! forms) or `retry-after-ms`, which is honoured between [`MIN_SERVER_DELAY`] (so
+//! `Retry-After: 0` cannot make a hot loop) and the policy's cap
+//! ([`RetryPolicy::with_max_retry_after`]). Header values of any size, sign or shape are
+//! capped or ignored, never trusted to convert.
+//!
+//! Bounds: at most [`MAX_RETRIES_CEILING`] retries whatever is configured, and one
+//! deadline for the whole call ([`crate::KnotClientBuilder::total_timeout`]): each
+//! attempt's timeout is cut to what is left of it, and no retry starts whose delay would
+//! end past it (the last answer is returned instead).
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
 use reqwest::{Request, Response, StatusCode};
+
+use super::printable::Redactions;
+use super::response_guard::{self, BodyLimits};
+
+/// The most retries any policy makes, whatever it is configured with.
+pub const MAX_RETRIES_CEILING: u32 = 10;
+/// The shortest wait before a retry that a server's `Retry-After` can ask for.
+pub const MIN_SERVER_DELAY: Duration = Duration::from_millis(100);
 
 /// How a client retries. `RetryPolicy::default()` is 2 retries, 0.5 s base, 8 s cap.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +43,7 @@ pub struct RetryPolicy {
     max_delay: Duration,
     max_retry_after: Duration,
     statuses: Vec<u16>,
+    per_operation: Vec<(String, u32)>,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +54,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             statuses: vec![500, 502, 503, 504],
+            per_operation: Vec::new(),
         }
     }
 }
@@ -47,10 +65,34 @@ impl RetryPolicy {
         Self::default().with_max_retries(0)
     }
 
-    /// Retries after the first attempt (0 disables retrying).
+    /// Retries after the first attempt (0 disables retrying), at most
+    /// [`MAX_RETRIES_CEILING`]: larger values are lowered to it.
     pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = max_retries;
+        self.max_retries = max_retries.min(MAX_RETRIES_CEILING);
         self
+    }
+
+    /// Retries for one operation (by its spec `operationId`), instead of
+    /// [`Self::with_max_retries`]. `with_operation_max_retries("session_create", 0)` makes
+    /// sure a 500 never leads to a second session (Knot has no idempotency keys).
+    pub fn with_operation_max_retries(
+        mut self,
+        operation_id: impl Into<String>,
+        max_retries: u32,
+    ) -> Self {
+        let operation_id = operation_id.into();
+        self.per_operation.retain(|(id, _)| *id != operation_id);
+        self.per_operation
+            .push((operation_id, max_retries.min(MAX_RETRIES_CEILING)));
+        self
+    }
+
+    /// Retries made for `operation_id`.
+    pub fn max_retries_for(&self, operation_id: &str) -> u32 {
+        self.per_operation
+            .iter()
+            .find(|(id, _)| id == operation_id)
+            .map_or(self.max_retries, |(_, n)| *n)
     }
 
     /// Delay before the first retry; doubles each time up to [`Self::with_max_delay`].
@@ -90,7 +132,9 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (0-based), given a server's requested wait.
     pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(requested) = retry_after {
-            return requested.min(self.max_retry_after);
+            return requested
+                .max(MIN_SERVER_DELAY)
+                .min(self.max_retry_after.max(MIN_SERVER_DELAY));
         }
         let exponential = self
             .base_delay
@@ -102,77 +146,124 @@ impl RetryPolicy {
 }
 
 /// The wait a response asks for: `retry-after-ms`, then `Retry-After` in seconds or as
-/// an HTTP date.
+/// an HTTP date (IMF-fixdate, RFC 850 or asctime; a past date means now). Negative,
+/// non-numeric or unparseable values are ignored; huge ones come back as
+/// [`Duration::MAX`] (the policy caps them).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+        && let Some(wait) = seconds(ms / 1000.0)
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(wait);
     }
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    let value = header(reqwest::header::RETRY_AFTER.as_str())?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return seconds(secs);
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let when = httpdate::parse_http_date(value).ok().or_else(|| {
+        chrono::DateTime::parse_from_rfc2822(value)
+            .ok()
+            .map(SystemTime::from)
+    })?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
-/// Sends `request`, retrying as `policy` says. A request is cloned only when another
-/// attempt may follow; the last outcome is returned unchanged.
+/// Seconds from the network as a wait: `None` for negative or NaN, capped when huge.
+fn seconds(secs: f64) -> Option<Duration> {
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
+/// What one call's attempts are bound by.
+pub(crate) struct Plan<'a> {
+    pub(crate) policy: &'a RetryPolicy,
+    /// Retries for this call (the call's override, else the policy's for the operation).
+    pub(crate) max_retries: u32,
+    pub(crate) limits: BodyLimits,
+    /// The client's per-attempt timeout, when this crate built the HTTP client.
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// The whole call's deadline.
+    pub(crate) deadline: Instant,
+    pub(crate) redactions: &'a Redactions,
+    pub(crate) operation_id: &'a str,
+}
+
+/// Sends `request`, retrying as `plan` says. A request is cloned only when another
+/// attempt may follow; a response that will be retried is dropped unread; the last
+/// outcome is returned with its body read within the limits (see [`response_guard`]).
 pub(crate) async fn execute(
     client: &reqwest::Client,
     mut request: Request,
-    policy: &RetryPolicy,
-    operation_id: &str,
+    plan: &Plan<'_>,
 ) -> reqwest::Result<Response> {
+    let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
     let mut retry = 0;
     loop {
-        let next = if retry < policy.max_retries {
+        let remaining = plan.deadline.saturating_duration_since(Instant::now());
+        let attempt_timeout = match plan.attempt_timeout.or(request.timeout().copied()) {
+            Some(t) => t.min(remaining),
+            None => remaining,
+        };
+        *request.timeout_mut() = Some(attempt_timeout);
+        let next = if retry < max_retries {
             request.try_clone()
         } else {
             None
         };
-        let started = tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG)
-            .then(std::time::Instant::now);
+        let url = request.url().clone();
+        let started =
+            tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG).then(Instant::now);
         let result = client.execute(request).await;
         if let Some(started) = started {
             tracing::debug!(
                 target: "knot_api::http",
-                operation = operation_id,
+                operation = plan.operation_id,
                 attempt = retry + 1,
                 status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0),
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "Knot request attempt finished"
             );
         }
-        let Some(next) = next else {
-            return result;
-        };
-        let (delay, cause) = match &result {
-            Ok(response) if policy.retries_status(response.status()) => (
-                policy.delay(retry, retry_after(response.headers())),
+        let retryable = match (&next, &result) {
+            (None, _) => None,
+            (Some(_), Ok(response)) if plan.policy.retries_status(response.status()) => Some((
+                plan.policy.delay(retry, retry_after(response.headers())),
                 response.status().as_u16().to_string(),
-            ),
-            Err(error) if error.is_connect() => (policy.delay(retry, None), "connect".to_owned()),
-            _ => return result,
+            )),
+            (Some(_), Err(error)) if error.is_connect() => {
+                Some((plan.policy.delay(retry, None), "connect".to_owned()))
+            }
+            _ => None,
+        };
+        let fits = |delay: Duration| Instant::now() + delay < plan.deadline;
+        let (Some(next), Some((delay, cause))) = (next, retryable.filter(|(d, _)| fits(*d))) else {
+            return match result {
+                Ok(response) => {
+                    response_guard::accept(response, &url, plan.limits, plan.redactions).await
+                }
+                Err(error) => Err(error),
+            };
         };
         tracing::warn!(
             target: "knot_api::retry",
-            operation = operation_id,
+            operation = plan.operation_id,
             attempt = retry + 2,
-            max_attempts = policy.max_retries + 1,
+            max_attempts = max_retries + 1,
             delay_ms = delay.as_millis() as u64,
             cause = cause.as_str(),
             "retrying Knot request"
         );
+        // The response being retried is dropped unread: its body costs nothing.
         drop(result);
         tokio::time::sleep(delay).await;
         request = next;
