@@ -107,6 +107,12 @@ impl From<ConfigError> for Error {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiError {
     status: u16,
+    // Boxed to keep `Error` small on the happy path's `Result`.
+    parts: Box<ApiParts>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct ApiParts {
     error_type: String,
     error_code: String,
     error_message: String,
@@ -122,37 +128,37 @@ impl ApiError {
     }
     /// `error_type` as sent (empty when absent), e.g. `INVALID_REQUEST`.
     pub fn error_type(&self) -> &str {
-        &self.error_type
+        &self.parts.error_type
     }
     /// `error_code` as sent, including codes newer than this crate.
     pub fn error_code(&self) -> &str {
-        &self.error_code
+        &self.parts.error_code
     }
     /// `error_message` as sent (unescaped, uncut: print it through `Display`).
     pub fn error_message(&self) -> &str {
-        &self.error_message
+        &self.parts.error_message
     }
     /// The raw body.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        &self.parts.body
     }
     /// The body decoded into any type, e.g. the generated `types::Error`.
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
+        serde_json::from_slice(&self.parts.body)
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.shown)
+        f.write_str(&self.parts.shown)
     }
 }
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("shown", &self.shown)
-            .field("body_len", &self.body.len())
+            .field("shown", &self.parts.shown)
+            .field("body_len", &self.parts.body.len())
             .finish()
     }
 }
@@ -510,11 +516,13 @@ pub(crate) fn from_error_response(
             );
             return Error::Api(ApiError {
                 status,
-                error_type: t,
-                error_code: c,
-                error_message: m,
-                body,
-                shown: shown.into(),
+                parts: Box::new(ApiParts {
+                    error_type: t,
+                    error_code: c,
+                    error_message: m,
+                    body,
+                    shown: shown.into(),
+                }),
             });
         }
     }
