@@ -8,9 +8,12 @@
 //! `KNOT_MAX_RETRIES`. With no credentials and no `KNOT_BASE_URL`, it starts the embedded
 //! Knot mock on 127.0.0.1 and says so on stderr, so it runs offline.
 //!
-//! Success: one JSON line `{"session":"..."}` on stdout, exit 0. Invalid input: the
-//! validation error on stderr, exit 2, nothing sent. Any other failure: stderr, exit 1.
+//! Success: one JSON line `{"session":"..."}` on stdout, exit 0. `--help`: usage on
+//! stdout, exit 0. Invalid input (bad flags, an argument that is not UTF-8, a body that
+//! breaks a rule): one line on stderr, exit 2, nothing sent. Any other failure: one line
+//! on stderr, exit 1. Every message is one line with user and server text escaped.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use knot_api::mock::MockKnot;
@@ -20,12 +23,22 @@ use serde_json::{Map, Value};
 const USAGE: &str = "usage: create_session --type TYPE --external-user-id ID [--card-id ID] \
 [--email EMAIL] [--phone-number E164] [--processor-token TOKEN] [--metadata KEY=VALUE]...";
 
+/// What the command line asks for.
+enum Command {
+    Help,
+    Create(Map<String, Value>),
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let body = match parse_args(std::env::args().skip(1)) {
-        Ok(body) => body,
+    let body = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Command::Create(body)) => body,
+        Ok(Command::Help) => {
+            println!("Create a Knot session.\n{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
-            eprintln!("{message}\n{USAGE}");
+            eprintln!("error: {message} ({USAGE})");
             return ExitCode::from(2);
         }
     };
@@ -72,14 +85,35 @@ async fn main() -> ExitCode {
     }
 }
 
+/// An argument as text; one that is not UTF-8 is refused, shown escaped.
+fn utf8(arg: OsString) -> Result<String, String> {
+    arg.into_string()
+        .map_err(|raw| format!("argument {raw:?} is not valid UTF-8"))
+}
+
+/// User text quoted in a message: escaped (one line, no terminal controls) and cut.
+fn quoted(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .take(100)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().count() > 100 {
+        format!("{escaped}…")
+    } else {
+        escaped
+    }
+}
+
 /// Flags to the JSON body. Values are sent as given; validation happens in the client.
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Map<String, Value>, String> {
+fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
     let mut body = Map::new();
     let mut metadata = Map::new();
-    let mut args = args.peekable();
+    let mut args = args.map(utf8);
     while let Some(flag) = args.next() {
+        let flag = flag?;
         if flag == "--help" || flag == "-h" {
-            return Err("Create a Knot session.".into());
+            return Ok(Command::Help);
         }
         let (name, inline) = match flag.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
@@ -93,18 +127,18 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Map<String, Value>, 
             "--phone-number" => "phone_number",
             "--processor-token" => "processor_token",
             "--metadata" => "metadata",
-            other => return Err(format!("unknown argument `{other}`")),
+            other => return Err(format!("unknown argument `{}`", quoted(other))),
         };
         let value = match inline {
             Some(v) => v,
             None => args
                 .next()
-                .ok_or_else(|| format!("`{name}` needs a value"))?,
+                .ok_or_else(|| format!("`{name}` needs a value"))??,
         };
         if field == "metadata" {
             let (key, v) = value
                 .split_once('=')
-                .ok_or_else(|| format!("--metadata takes KEY=VALUE, got `{value}`"))?;
+                .ok_or_else(|| format!("--metadata takes KEY=VALUE, got `{}`", quoted(&value)))?;
             metadata.insert(key.to_owned(), Value::String(v.to_owned()));
         } else {
             body.insert(field.to_owned(), Value::String(value));
@@ -113,5 +147,5 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Map<String, Value>, 
     if !metadata.is_empty() {
         body.insert("metadata".into(), Value::Object(metadata));
     }
-    Ok(body)
+    Ok(Command::Create(body))
 }

@@ -103,3 +103,43 @@ async fn invalid_input_exits_2_and_sends_nothing_other_failures_exit_1() {
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body["metadata"], serde_json::json!({ "k": "v" }));
 }
+
+#[test]
+fn help_goes_to_stdout_and_exits_0() {
+    let output = example().arg("--help").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("usage: create_session --type TYPE"),
+        "{stdout}"
+    );
+    assert!(output.stderr.is_empty(), "{:?}", output.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_exits_2_with_one_escaped_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"--type=\xff\x1b[31m");
+    let output = example().arg(bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("is not valid UTF-8"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "raw escape printed: {stderr:?}");
+}
+
+#[test]
+fn user_text_in_messages_is_escaped_on_one_line() {
+    let output = example()
+        .args(["--metadata", "no-equals\nsecond line\x1b[2J"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no-equals\\nsecond line\\u{1b}[2J"),
+        "{stderr}"
+    );
+}
