@@ -34,7 +34,6 @@ pub mod contract;
 pub mod ext;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod tls;
 
 /// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`).
 ///

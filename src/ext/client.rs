@@ -333,7 +333,6 @@ impl KnotClientBuilder {
         let (http, attempt_timeout) = match self.http {
             Some(http) => (http, None),
             None => {
-                crate::tls::install_default_provider();
                 let http = reqwest::Client::builder()
                     .connect_timeout(self.config.connect_timeout)
                     .timeout(self.config.timeout)

@@ -2,6 +2,8 @@
 //! example bodies.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use std::time::Duration;
 
 use knot_api::{KnotClient, RetryPolicy, types};

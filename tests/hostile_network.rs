@@ -1,0 +1,480 @@
+//! The client against a misbehaving server (tests/common/hostile.rs, raw sockets on
+//! loopback): no panic on any header, bounded bodies, no redirects, nothing printed that
+//! carries secrets, control characters or unbounded server text, a deadline per call.
+
+mod common;
+
+use std::time::Duration;
+
+use common::hostile::{HostileServer, Reply, response, session_ok};
+use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy};
+use serde_json::{Value, json};
+
+fn body() -> Value {
+    json!({ "type": "card_switcher", "external_user_id": "u-1", "card_id": "c-1" })
+}
+
+fn client(uri: &str) -> KnotClient {
+    KnotClient::builder()
+        .base_url(uri)
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+fn basic() -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        common::CLIENT_ID,
+        common::SECRET
+    ))
+}
+
+/// Every way of writing a wait, sane or not. None may panic; each call ends within its
+/// deadline with the server's 503.
+#[tokio::test]
+async fn retry_after_of_any_form_never_panics() {
+    let values = [
+        ("retry-after", "1e30"),
+        ("retry-after", "-5"),
+        ("retry-after", "18446744073709551616"),
+        ("retry-after", "99999999999999999999999999999999999999"),
+        ("retry-after", "NaN"),
+        ("retry-after", "inf"),
+        ("retry-after", "-inf"),
+        ("retry-after", "0.000000001"),
+        ("retry-after", "soon"),
+        ("retry-after", ""),
+        ("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        ("retry-after", "Sunday, 06-Nov-94 08:49:37 GMT"),
+        ("retry-after", "Sun Nov  6 08:49:37 1994"),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ("retry-after", "Mon, 32 Foo 2026 99:99:99 GMT"),
+        ("retry-after-ms", "1e300"),
+        ("retry-after-ms", "-1"),
+        ("retry-after-ms", "340282366920938463463374607431768211456"),
+    ];
+    for (name, value) in values {
+        let server = HostileServer::always(response(
+            "503 Service Unavailable",
+            &[(name, value)],
+            b"{\"message\":\"busy\"}",
+        ))
+        .await;
+        let knot = client(&server.uri());
+        let options = RequestOptions::new().total_timeout(Duration::from_millis(1500));
+        let error = knot
+            .create_session_with(&body(), options)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(503), "{name}: {value}: {error}");
+        // A wait longer than the deadline is not waited for: one or two attempts, never
+        // the hot loop a zero wait would make.
+        let attempts = server.seen().len();
+        assert!((1..=3).contains(&attempts), "{name}: {value}: {attempts}");
+    }
+}
+
+#[test]
+fn retry_after_values_are_capped_or_ignored() {
+    use knot_api::ext::retry::{MIN_SERVER_DELAY, retry_after};
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let parse = |name: &'static str, value: &'static str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_static(value));
+        retry_after(&headers)
+    };
+    assert_eq!(parse("retry-after", "1e30"), Some(Duration::MAX));
+    assert_eq!(parse("retry-after", "-5"), None);
+    assert_eq!(parse("retry-after", "NaN"), None);
+    assert_eq!(parse("retry-after", "inf"), Some(Duration::MAX));
+    assert_eq!(
+        parse("retry-after-ms", "1500"),
+        Some(Duration::from_millis(1500))
+    );
+    for past in [
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+    ] {
+        assert_eq!(parse("retry-after", past), Some(Duration::ZERO), "{past}");
+    }
+    let far = parse("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT").unwrap();
+    assert!(far > Duration::from_secs(86400 * 365 * 7000), "{far:?}");
+    let policy = RetryPolicy::default();
+    assert_eq!(
+        policy.delay(0, Some(Duration::MAX)),
+        Duration::from_secs(60)
+    );
+    assert_eq!(policy.delay(0, Some(Duration::ZERO)), MIN_SERVER_DELAY);
+}
+
+#[tokio::test]
+async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
+    assert_eq!(
+        RetryPolicy::default().with_max_retries(1000).max_retries(),
+        10
+    );
+    let server = HostileServer::always(response("500 Internal Server Error", &[], b"{}")).await;
+    let knot = KnotClient::builder()
+        .base_url(server.uri())
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .retry_policy(
+            RetryPolicy::default()
+                .with_base_delay(Duration::ZERO)
+                .with_max_retries(u32::MAX),
+        )
+        .build()
+        .unwrap();
+    let error = knot.create_session(&body()).await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(
+        server.seen().len(),
+        11,
+        "1 attempt + the ceiling of 10 retries"
+    );
+
+    let server = HostileServer::always(response("500 Internal Server Error", &[], b"{}")).await;
+    let knot = KnotClient::builder()
+        .base_url(server.uri())
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .retry_policy(RetryPolicy::default().with_operation_max_retries("session_create", 0))
+        .build()
+        .unwrap();
+    knot.create_session(&body()).await.unwrap_err();
+    assert_eq!(server.seen().len(), 1, "retries off for session_create");
+}
+
+#[tokio::test]
+async fn an_endless_success_body_ends_the_attempt_with_what_was_read() {
+    let server = HostileServer::always(Reply::Endless {
+        head: "HTTP/1.1 200 OK\r\ncontent-type: application/json".into(),
+        chunk: 64 * 1024,
+    })
+    .await;
+    let knot = KnotClient::builder()
+        .base_url(server.uri())
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .max_body_size(1_000_000)
+        .build()
+        .unwrap();
+    for error in [
+        knot.create_session(&body()).await.unwrap_err(),
+        knot.call(
+            knot.api()
+                .session_create()
+                .body(common::card_switcher_body())
+                .send(),
+        )
+        .await
+        .unwrap_err(),
+    ] {
+        let Error::BodyTooLarge(e) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!((e.status(), e.limit()), (200, 1_000_000));
+        assert_eq!(e.partial_body().len(), 1_000_000);
+        assert!(e.partial_body().iter().all(|b| *b == b'x'));
+        let shown = error.to_string();
+        assert!(shown.contains("1000000-byte limit"), "{shown}");
+        assert!(!shown.contains("xxxx"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+    let head = "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 200000000\r\n\r\n";
+    let server = HostileServer::always(Reply::Raw(head.as_bytes().to_vec())).await;
+    let knot = client(&server.uri());
+    let error = knot
+        .create_session_with(&body(), RequestOptions::new().max_retries(0))
+        .await
+        .unwrap_err();
+    let Error::BodyTooLarge(e) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((e.status(), e.limit()), (500, 64 * 1024));
+    assert!(e.partial_body().is_empty());
+}
+
+/// Redirects are never followed: the other origin receives nothing, and the error says
+/// where the server wanted to send us, without any password in that URL.
+#[tokio::test]
+async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
+    let elsewhere = HostileServer::always(session_ok()).await;
+    for status in [
+        "301 Moved",
+        "302 Found",
+        "303 See Other",
+        "307 Temporary",
+        "308 Permanent",
+    ] {
+        let location = format!("http://user:hunter2@{}/steal", elsewhere.addr);
+        let server = HostileServer::always(response(status, &[("location", &location)], b"")).await;
+        let knot = client(&server.uri());
+        let error = knot.create_session(&body()).await.unwrap_err();
+        let Error::Redirect(e) = &error else {
+            panic!("{status}: {error:?}")
+        };
+        assert_eq!(e.status().to_string(), status[..3]);
+        assert_eq!(e.location(), Some(location.as_str()));
+        let shown = error.to_string();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("/steal"), "{shown}");
+        assert_eq!(
+            server.seen().len(),
+            1,
+            "{status}: a redirect is not retried"
+        );
+        let generated = knot
+            .call(
+                knot.api()
+                    .session_create()
+                    .body(common::card_switcher_body())
+                    .send(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(generated, Error::Redirect(_)), "{generated:?}");
+    }
+    assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.seen());
+}
+
+/// With a caller's client that follows redirects, a session from another origin is
+/// still never accepted.
+#[tokio::test]
+async fn a_session_from_another_origin_is_never_accepted() {
+    let elsewhere = HostileServer::always(session_ok()).await;
+    let location = format!("http://{}/session/create", elsewhere.addr);
+    let server =
+        HostileServer::always(response("302 Found", &[("location", &location)], b"")).await;
+    let following = reqwest::Client::builder().build().unwrap();
+    let knot = KnotClient::builder()
+        .base_url(server.uri())
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .http_client(following)
+        .build()
+        .unwrap();
+    let error = knot.create_session(&body()).await.unwrap_err();
+    let Error::Redirect(e) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(e.status(), 200);
+    assert!(error.to_string().contains("another origin"), "{error}");
+    // reqwest drops Authorization on a cross-host hop; the 302 became a GET.
+    let seen = elsewhere.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].head.starts_with("GET "), "{}", seen[0].head);
+    assert_eq!(seen[0].header("authorization"), None);
+}
+
+/// A server that echoes our Authorization header, in a Knot error and in a proxy page:
+/// nothing printed carries it, the secret or the Basic value.
+#[tokio::test]
+async fn echoed_credentials_are_scrubbed_from_everything_printed() {
+    let server = HostileServer::start(|n, seen| {
+        let auth = seen.header("authorization").unwrap_or_default();
+        let secretish = format!("{auth} / {} / {}", common::SECRET, basic());
+        match n % 3 {
+            0 => response(
+                "400 Bad Request",
+                &[],
+                json!({"error_type": auth, "error_code": "X", "error_message": secretish})
+                    .to_string()
+                    .as_bytes(),
+            ),
+            1 => response(
+                "502 Bad Gateway",
+                &[],
+                format!("<h1>{secretish}</h1>").as_bytes(),
+            ),
+            _ => response(
+                "500 Internal Server Error",
+                &[],
+                json!({ "message": secretish }).to_string().as_bytes(),
+            ),
+        }
+    })
+    .await;
+    let knot = client(&server.uri());
+    for _ in 0..3 {
+        let options = RequestOptions::new().max_retries(0);
+        let error = knot
+            .create_session_with(&body(), options)
+            .await
+            .unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains(common::SECRET), "{shown}");
+            assert!(!shown.contains(&basic()), "{shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+    }
+    assert_eq!(server.seen().len(), 3);
+}
+
+/// Long, multi-line, escape-laden server text prints as one bounded line; the whole
+/// text stays available through the accessors.
+#[tokio::test]
+async fn server_text_prints_as_one_bounded_escaped_line() {
+    let nasty = format!(
+        "first\nsecond\r\n\x1b[2J\x1b]0;pwned\x07\u{202e}reversed{}",
+        "y".repeat(60_000)
+    );
+    let bodies = [
+        (
+            "400 Bad Request",
+            json!({"error_type": "INVALID_REQUEST", "error_code": "X", "error_message": nasty})
+                .to_string(),
+        ),
+        (
+            "500 Internal Server Error",
+            json!({ "message": nasty }).to_string(),
+        ),
+        ("502 Bad Gateway", nasty.clone()),
+    ];
+    for (status, body_text) in bodies {
+        let server = HostileServer::always(response(status, &[], body_text.as_bytes())).await;
+        let knot = client(&server.uri());
+        let options = RequestOptions::new().max_retries(0);
+        let error = knot
+            .create_session_with(&body(), options)
+            .await
+            .unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert_eq!(shown.lines().count(), 1, "{status}: {shown}");
+            assert!(shown.len() < 1_000, "{status}: {} chars", shown.len());
+            assert!(
+                !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{status}: {shown:?}"
+            );
+            assert!(shown.contains("more characters cut]"), "{status}: {shown}");
+        }
+        let raw = match &error {
+            Error::Api(e) => e.error_message().as_bytes().to_vec(),
+            Error::Server(e) => e.body().to_vec(),
+            other => panic!("{other:?}"),
+        };
+        assert!(raw.len() >= 60_000, "{status}: the raw text is kept whole");
+    }
+}
+
+/// One deadline for the whole call, whatever the per-attempt timeout.
+#[tokio::test]
+async fn a_silent_server_hits_the_call_deadline() {
+    let server = HostileServer::always(Reply::Silence).await;
+    let knot = KnotClient::builder()
+        .base_url(server.uri())
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .timeout(Duration::from_secs(3600))
+        .total_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = knot.create_session(&body()).await.unwrap_err();
+    let Error::Transport(e) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(e.is_timeout(), "{error}");
+    // Per call, too.
+    let knot = client(&server.uri());
+    let options = RequestOptions::new().total_timeout(Duration::from_millis(200));
+    let error = knot
+        .create_session_with(&body(), options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        "{error}"
+    );
+}
+
+/// Framing, hop-by-hop and auth headers cannot be set per call; invalid ones are errors.
+/// Nothing is sent in either case.
+#[tokio::test]
+async fn per_call_headers_are_checked_before_sending() {
+    let server = HostileServer::always(session_ok()).await;
+    let knot = client(&server.uri());
+    let cases = [
+        (
+            "Content-Length",
+            "1",
+            "`content-length` is set by the client",
+        ),
+        (
+            "transfer-encoding",
+            "chunked",
+            "`transfer-encoding` is set by the client",
+        ),
+        ("Host", "evil.example", "`host` is set by the client"),
+        (
+            "Authorization",
+            "Basic x",
+            "`authorization` is set by the client",
+        ),
+        ("Connection", "close", "`connection` is set by the client"),
+        ("bad name", "v", "`bad name` is not a valid header name"),
+        (
+            "x-ok",
+            "line\nbreak",
+            "the value for `x-ok` is not a valid header value",
+        ),
+    ];
+    for (name, value, expected) in cases {
+        let options = RequestOptions::new().header(name, value);
+        let error = knot
+            .create_session_with(&body(), options.clone())
+            .await
+            .unwrap_err();
+        let Error::Config(e) = &error else {
+            panic!("{name}: {error:?}")
+        };
+        assert!(e.message().contains(expected), "{name}: {}", e.message());
+        let generated = knot
+            .call_with(
+                options,
+                knot.api()
+                    .session_create()
+                    .body(common::card_switcher_body())
+                    .send(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(generated, Error::Config(_)), "{generated:?}");
+    }
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
+    // A valid custom header goes through.
+    let options = RequestOptions::new().header("x-trace-id", "abc");
+    knot.create_session_with(&body(), options).await.unwrap();
+    assert_eq!(
+        server.seen()[0].header("x-trace-id").as_deref(),
+        Some("abc")
+    );
+}
+
+#[test]
+fn configuration_errors_name_the_setting() {
+    let build = |url: &str| {
+        KnotClient::builder()
+            .base_url(url)
+            .credentials("id", "secret")
+            .build()
+            .unwrap_err()
+            .to_string()
+    };
+    let shown = build("https://development.knotapi.com ");
+    assert!(shown.contains("base_url"), "{shown}");
+    assert!(shown.contains("spaces or control characters"), "{shown}");
+    let shown = build("https://me:hunter2@development.knotapi.com");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let shown = KnotClient::builder()
+        .credentials("id", "secret")
+        .total_timeout(Duration::ZERO)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        shown.contains("total_timeout must be longer than zero"),
+        "{shown}"
+    );
+}
