@@ -158,10 +158,11 @@ pub enum ProseCheck {
     E164,
 }
 
-/// Knot's prose rules.
+/// Knot's prose rules, each scoped to the operation whose reference page states it (a
+/// field of the same name elsewhere may follow other rules).
 pub const PROSE_RULES: &[ProseRule] = &[
     ProseRule {
-        operation: None,
+        operation: Some("session_create"),
         field: "card_id",
         check: ProseCheck::RequiredWhen {
             other: "type",
@@ -173,13 +174,13 @@ pub const PROSE_RULES: &[ProseRule] = &[
         ),
     },
     ProseRule {
-        operation: None,
+        operation: Some("session_create"),
         field: "email",
         check: ProseCheck::Email,
         example: ("InvalidEmail", "The email must be a valid email address."),
     },
     ProseRule {
-        operation: None,
+        operation: Some("session_create"),
         field: "phone_number",
         check: ProseCheck::E164,
         example: ("InvalidPhoneNumber", "The phone number format is invalid."),
@@ -534,4 +535,36 @@ fn pascal(name: &str) -> String {
                 .collect::<String>()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prose rule whose operation or field left the spec stops applying silently at run
+    /// time (by design: a new spec must never break compilation). This test is where that
+    /// silence ends: rebuilding against such a spec fails here, so the rule is reviewed.
+    #[test]
+    fn every_prose_rule_still_matches_the_spec() {
+        for rule in PROSE_RULES {
+            let operation_id = rule.operation.expect("prose rules are scoped");
+            let operation = contract::operation(operation_id).unwrap_or_else(|| {
+                panic!("prose rule on {}: no operation {operation_id}", rule.field)
+            });
+            let has = |name: &str| operation.body_fields.iter().any(|f| f.name == name);
+            assert!(
+                has(rule.field),
+                "{operation_id} has no body field {}",
+                rule.field
+            );
+            if let ProseCheck::RequiredWhen { other, .. } = rule.check {
+                assert!(has(other), "{operation_id} has no body field {other}");
+            }
+            assert!(
+                operation.example_message(rule.example.0).is_some(),
+                "{operation_id} has no example {}",
+                rule.example.0
+            );
+        }
+    }
 }
