@@ -79,7 +79,8 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            // `{:#}`: one line with the root cause (e.g. "connection refused").
+            eprintln!("error: {error:#}");
             ExitCode::from(1)
         }
     }

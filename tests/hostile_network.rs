@@ -69,7 +69,11 @@ async fn retry_after_of_any_form_never_panics() {
             .create_session_with(&body(), options)
             .await
             .unwrap_err();
-        assert_eq!(error.status(), Some(503), "{name}: {value}: {error}");
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            Some(503),
+            "{name}: {value}: {error}"
+        );
         // A wait longer than the deadline is not waited for: one or two attempts, never
         // the hot loop a zero wait would make.
         let attempts = server.seen().len();
@@ -129,7 +133,7 @@ async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
         .build()
         .unwrap();
     let error = knot.create_session(&body()).await.unwrap_err();
-    assert_eq!(error.status(), Some(500));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(
         server.seen().len(),
         11,
@@ -174,7 +178,7 @@ async fn an_endless_success_body_ends_the_attempt_with_what_was_read() {
         let Error::BodyTooLarge(e) = &error else {
             panic!("{error:?}")
         };
-        assert_eq!((e.status(), e.limit()), (200, 1_000_000));
+        assert_eq!((e.status().as_u16(), e.limit()), (200, 1_000_000));
         assert_eq!(e.partial_body().len(), 1_000_000);
         assert!(e.partial_body().iter().all(|b| *b == b'x'));
         let shown = error.to_string();
@@ -195,7 +199,7 @@ async fn a_declared_length_over_the_limit_is_refused_before_reading() {
     let Error::BodyTooLarge(e) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!((e.status(), e.limit()), (500, 64 * 1024));
+    assert_eq!((e.status().as_u16(), e.limit()), (500, 64 * 1024));
     assert!(e.partial_body().is_empty());
 }
 
@@ -218,7 +222,7 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
         let Error::Redirect(e) = &error else {
             panic!("{status}: {error:?}")
         };
-        assert_eq!(e.status().to_string(), status[..3]);
+        assert_eq!(e.status().as_str(), &status[..3]);
         assert_eq!(e.location(), Some(location.as_str()));
         let shown = error.to_string();
         assert!(!shown.contains("hunter2"), "{shown}");
@@ -376,6 +380,7 @@ async fn a_silent_server_hits_the_call_deadline() {
         panic!("{error:?}")
     };
     assert!(e.is_timeout(), "{error}");
+    assert!(error.is_timeout() && !error.is_retryable(), "{error}");
     // Per call, too.
     let knot = client(&server.uri());
     let options = RequestOptions::new().total_timeout(Duration::from_millis(200));
@@ -477,4 +482,51 @@ fn configuration_errors_name_the_setting() {
         shown.contains("total_timeout must be longer than zero"),
         "{shown}"
     );
+}
+
+/// Each cause prints once along the source chain; `{:#}` gives a one-line report with
+/// the root cause; connection failures and 5xx answers are retryable, 4xx are not.
+#[tokio::test]
+async fn errors_chain_their_causes_once_and_say_if_retryable() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let knot = KnotClient::builder()
+        .base_url(uri)
+        .credentials(common::CLIENT_ID, common::SECRET)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error: knot_api::Result<_> = knot.create_session(&body()).await;
+    let error = error.unwrap_err();
+    assert!(error.is_retryable() && !error.is_timeout(), "{error:?}");
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let root = chain.last().unwrap().clone();
+    let mentions = chain.iter().filter(|line| line.contains(&root)).count();
+    assert_eq!(mentions, 1, "{chain:#?}");
+    assert!(format!("{error:#}").ends_with(&root), "{error:#}");
+
+    let server = HostileServer::always(response("429 Too Many Requests", &[], b"{}")).await;
+    let error = client(&server.uri())
+        .create_session(&body())
+        .await
+        .unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+    let server = HostileServer::always(response(
+        "400 Bad Request",
+        &[],
+        br#"{"error_type":"INVALID_REQUEST","error_code":"INVALID_FIELD","error_message":"x"}"#,
+    ))
+    .await;
+    let error = client(&server.uri())
+        .create_session(&body())
+        .await
+        .unwrap_err();
+    assert!(!error.is_retryable(), "{error}");
+    assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_REQUEST));
 }

@@ -116,7 +116,10 @@ async fn named_examples_and_delays() {
     let Error::Api(api) = error else {
         panic!("{error:?}")
     };
-    assert_eq!((api.status(), api.error_code()), (403, "NO_ACCESS"));
+    assert_eq!(
+        (api.status().as_u16(), api.error_code()),
+        (403, "NO_ACCESS")
+    );
 
     mock.inject(Fault::Delay(Duration::from_secs(5)));
     let impatient = mock

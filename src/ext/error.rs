@@ -50,7 +50,7 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<u16> {
+    pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Server(e) => Some(e.status),
@@ -64,6 +64,24 @@ impl Error {
     /// True for refusals before anything was sent.
     pub fn is_validation(&self) -> bool {
         matches!(self, Error::Validation(_))
+    }
+
+    /// True when a timeout expired: connecting, an attempt, or the call's deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// True when the same call might succeed later: a connection failure, or a 408,
+    /// 429, 500, 502, 503 or 504 answer (retries were already made per the policy; this
+    /// is for callers that queue work for later). A timeout after the request was sent is
+    /// not retryable: Knot may have acted on it.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect(),
+            _ => self
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
+        }
     }
 }
 
@@ -82,14 +100,19 @@ impl fmt::Display for Error {
     }
 }
 
+/// `Error` is a transparent wrapper: its `Display` is the payload's, and its `source` is
+/// the payload's source, so each cause prints once along the chain.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => std::error::Error::source(e),
             _ => None,
         }
     }
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
@@ -106,7 +129,7 @@ impl From<ConfigError> for Error {
 /// Knot's error body: `error_type`, `error_code`, `error_message`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiError {
-    status: u16,
+    status: StatusCode,
     // Boxed to keep `Error` small on the happy path's `Result`.
     parts: Box<ApiParts>,
 }
@@ -123,7 +146,7 @@ struct ApiParts {
 
 impl ApiError {
     /// HTTP status.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
     /// `error_type` as sent (empty when absent), e.g. `INVALID_REQUEST`.
@@ -168,14 +191,14 @@ impl std::error::Error for ApiError {}
 /// A non-success response whose body is not Knot's error shape.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServerError {
-    status: u16,
+    status: StatusCode,
     body: Bytes,
     shown: Box<str>,
 }
 
 impl ServerError {
     /// HTTP status.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
     /// The raw body.
@@ -245,13 +268,25 @@ impl fmt::Display for TransportError {
             .url()
             .map(|u| format!(" to {}{}", u.origin().ascii_serialization(), u.path()))
             .unwrap_or_default();
-        let cause = Printable::text(
-            &root_cause(&self.source),
-            &Redactions::default(),
-            MAX_QUOTED_CHARS,
-        );
         let url = Printable::text(&url, &Redactions::default(), MAX_QUOTED_CHARS);
-        write!(f, "request{url} {what}: {cause}")
+        // The cause is this error's `source`, not repeated here; `f.alternate()`
+        // (`{:#}`) appends the root cause for one-line reports.
+        if f.alternate() {
+            let cause = Printable::text(
+                &root_cause(&self.source),
+                &Redactions::default(),
+                MAX_QUOTED_CHARS,
+            );
+            write!(f, "request{url} {what}: {cause}")
+        } else {
+            write!(f, "request{url} {what}")
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
@@ -267,14 +302,14 @@ fn root_cause(error: &dyn std::error::Error) -> String {
 /// `Display` show it with string values redacted (a success body may hold a session token).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    status: u16,
+    status: StatusCode,
     body: Bytes,
     reason: String,
 }
 
 impl DecodeError {
     /// HTTP status.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
     /// The raw body. It may contain a session token: do not log it.
@@ -290,7 +325,7 @@ impl DecodeError {
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
-            .field("status", &self.status)
+            .field("status", &self.status.as_u16())
             .field("body", &redacted_snippet(&self.body))
             .field("reason", &self.reason)
             .finish()
@@ -302,7 +337,7 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "could not decode Knot's HTTP {} response ({}); body: {}",
-            self.status,
+            self.status.as_u16(),
             Printable::text(&self.reason, &Redactions::default(), MAX_QUOTED_CHARS),
             redacted_snippet(&self.body)
         )
@@ -316,7 +351,7 @@ impl std::error::Error for DecodeError {}
 /// redirects): its body is never used, so a session cannot come from elsewhere.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RedirectError {
-    status: u16,
+    status: StatusCode,
     location: Option<String>,
     shown: Box<str>,
 }
@@ -348,14 +383,14 @@ impl RedirectError {
             )
         };
         Self {
-            status: status.as_u16(),
+            status,
             location,
             shown: shown.into(),
         }
     }
 
     /// HTTP status (3xx, or the status of a response from another origin).
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
     /// The `Location` header as sent (or the other origin's URL), when there was one.
@@ -383,7 +418,7 @@ impl std::error::Error for RedirectError {}
 /// A response body that exceeded the client's limit; reading stopped there.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BodyTooLargeError {
-    status: u16,
+    status: StatusCode,
     limit: usize,
     partial: Bytes,
 }
@@ -391,13 +426,13 @@ pub struct BodyTooLargeError {
 impl BodyTooLargeError {
     pub(crate) fn new(status: StatusCode, limit: usize, partial: Bytes) -> Self {
         Self {
-            status: status.as_u16(),
+            status,
             limit,
             partial,
         }
     }
     /// HTTP status.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
     /// The limit that was exceeded, in bytes.
@@ -417,7 +452,8 @@ impl fmt::Display for BodyTooLargeError {
             f,
             "Knot's HTTP {} response body is larger than the {}-byte limit; reading stopped \
              there (the limit is set with KnotClientBuilder::max_body_size / max_error_body_size)",
-            self.status, self.limit
+            self.status.as_u16(),
+            self.limit
         )
     }
 }
@@ -425,7 +461,7 @@ impl fmt::Display for BodyTooLargeError {
 impl fmt::Debug for BodyTooLargeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BodyTooLargeError")
-            .field("status", &self.status)
+            .field("status", &self.status.as_u16())
             .field("limit", &self.limit)
             .field("partial_len", &self.partial.len())
             .finish()
@@ -493,7 +529,7 @@ pub(crate) fn from_error_response(
     body: Bytes,
     redactions: &Redactions,
 ) -> Error {
-    let status = status.as_u16();
+    let code = status.as_u16();
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
         let field = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
         let (t, c, m) = (
@@ -509,7 +545,7 @@ pub(crate) fn from_error_response(
             );
             let short = |s: &str| Printable::text(s, redactions, 80);
             let shown = format!(
-                "Knot API error (HTTP {status} {}/{}): {}",
+                "Knot API error (HTTP {code} {}/{}): {}",
                 short(&t),
                 short(&c),
                 Printable::text(&m, redactions, MAX_QUOTED_CHARS)
@@ -528,11 +564,11 @@ pub(crate) fn from_error_response(
     }
     let shown = match message_of(&body) {
         Some(message) => format!(
-            "Knot returned HTTP {status}: {}",
+            "Knot returned HTTP {code}: {}",
             Printable::text(&message, redactions, MAX_QUOTED_CHARS)
         ),
         None => format!(
-            "Knot returned HTTP {status} with a {}-byte body that is not a Knot error: {}",
+            "Knot returned HTTP {code} with a {}-byte body that is not a Knot error: {}",
             body.len(),
             Printable::bytes(&body, redactions, MAX_QUOTED_CHARS)
         ),
@@ -552,7 +588,7 @@ pub(crate) fn decode_error(status: StatusCode, body: Bytes, error: &serde_json::
         serde_json::error::Category::Eof => "truncated JSON",
     };
     Error::Decode(DecodeError {
-        status: status.as_u16(),
+        status,
         body,
         reason: format!(
             "{category} at line {} column {}",
@@ -566,7 +602,7 @@ pub(crate) fn decode_error(status: StatusCode, body: Bytes, error: &serde_json::
 /// the spec does not list).
 pub(crate) fn decode_failure(status: StatusCode, body: Bytes, what: &str) -> Error {
     Error::Decode(DecodeError {
-        status: status.as_u16(),
+        status,
         body,
         reason: what.to_owned(),
     })
