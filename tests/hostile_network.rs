@@ -122,9 +122,7 @@ async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
         10
     );
     let server = HostileServer::always(response("500 Internal Server Error", &[], b"{}")).await;
-    let knot = KnotClient::builder()
-        .base_url(server.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&server.uri())
         .retry_policy(
             RetryPolicy::default()
                 .with_base_delay(Duration::ZERO)
@@ -141,9 +139,7 @@ async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
     );
 
     let server = HostileServer::always(response("500 Internal Server Error", &[], b"{}")).await;
-    let knot = KnotClient::builder()
-        .base_url(server.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&server.uri())
         .retry_policy(RetryPolicy::default().with_operation_max_retries("session_create", 0))
         .build()
         .unwrap();
@@ -158,22 +154,13 @@ async fn an_endless_success_body_ends_the_attempt_with_what_was_read() {
         chunk: 64 * 1024,
     })
     .await;
-    let knot = KnotClient::builder()
-        .base_url(server.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&server.uri())
         .max_body_size(1_000_000)
         .build()
         .unwrap();
     for error in [
         knot.create_session(&body()).await.unwrap_err(),
-        knot.call(
-            knot.api()
-                .session_create()
-                .body(common::card_switcher_body())
-                .send(),
-        )
-        .await
-        .unwrap_err(),
+        common::generated_session_create(&knot).await.unwrap_err(),
     ] {
         let Error::BodyTooLarge(e) = &error else {
             panic!("{error:?}")
@@ -232,15 +219,7 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
             1,
             "{status}: a redirect is not retried"
         );
-        let generated = knot
-            .call(
-                knot.api()
-                    .session_create()
-                    .body(common::card_switcher_body())
-                    .send(),
-            )
-            .await
-            .unwrap_err();
+        let generated = common::generated_session_create(&knot).await.unwrap_err();
         assert!(matches!(generated, Error::Redirect(_)), "{generated:?}");
     }
     assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.seen());
@@ -255,9 +234,7 @@ async fn a_session_from_another_origin_is_never_accepted() {
     let server =
         HostileServer::always(response("302 Found", &[("location", &location)], b"")).await;
     let following = reqwest::Client::builder().build().unwrap();
-    let knot = KnotClient::builder()
-        .base_url(server.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&server.uri())
         .http_client(following)
         .build()
         .unwrap();
@@ -368,9 +345,7 @@ async fn server_text_prints_as_one_bounded_escaped_line() {
 #[tokio::test]
 async fn a_silent_server_hits_the_call_deadline() {
     let server = HostileServer::always(Reply::Silence).await;
-    let knot = KnotClient::builder()
-        .base_url(server.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&server.uri())
         .timeout(Duration::from_secs(3600))
         .total_timeout(Duration::from_millis(300))
         .build()
@@ -435,14 +410,7 @@ async fn per_call_headers_are_checked_before_sending() {
             panic!("{name}: {error:?}")
         };
         assert!(e.message().contains(expected), "{name}: {}", e.message());
-        let generated = knot
-            .call_with(
-                options,
-                knot.api()
-                    .session_create()
-                    .body(common::card_switcher_body())
-                    .send(),
-            )
+        let generated = common::generated_session_create_with(&knot, options)
             .await
             .unwrap_err();
         assert!(matches!(generated, Error::Config(_)), "{generated:?}");

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::hostile::{HostileServer, Reply};
-use knot_api::{Error, KnotClient, RetryPolicy};
+use knot_api::{Error, RetryPolicy};
 
 struct Counting;
 
@@ -70,9 +70,7 @@ async fn endless_bodies_cost_a_bounded_amount_of_memory() {
 
     // Error bodies across retries: each retried answer is dropped unread, only the
     // last is read, up to the 64 KiB error limit.
-    let knot = KnotClient::builder()
-        .base_url(failing.uri())
-        .credentials(common::CLIENT_ID, common::SECRET)
+    let knot = common::builder(&failing.uri())
         .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();

@@ -11,7 +11,7 @@
 //! | [`Error::BodyTooLarge`] | a body over the client's limit (stopped while reading) | status, limit, what was read up to it |
 //! | [`Error::Config`] | the client or the call is misconfigured | what is wrong, naming the setting |
 //!
-//! `Display` is one bounded line (see [`super::printable`]): server text is escaped and
+//! `Display` is one bounded line (see the private `printable` module): server text is escaped and
 //! cut to a few hundred characters, and never contains the secret, the `Authorization`
 //! header or a session token, even when a server echoes them (a success body is
 //! summarised with its string values redacted). `Debug` shows the same, plus lengths.

@@ -2,6 +2,8 @@
 //!
 //! Deliberately small and allocation-free: they run on every request.
 
+use super::printable::is_invisible;
+
 /// An e-mail check matched to Laravel's default `email` rule (RFC validation, which
 /// Knot's messages come from): a dot-atom or quoted local part, `@`, and a domain of
 /// dot-separated labels (letters, digits, hyphens, not at a label's ends; no top-level
@@ -76,20 +78,6 @@ fn is_literal(domain: &str) -> bool {
         Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
         None => inner.parse::<std::net::Ipv4Addr>().is_ok(),
     }
-}
-
-/// Controls, bidi controls, zero-width and other invisible format characters.
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200b}'..='\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{206f}'
-                | '\u{feff}'
-                | '\u{061c}'
-                | '\u{00ad}'
-        )
 }
 
 /// E.164: `+`, a country code not starting with 0, at most 15 digits in all.

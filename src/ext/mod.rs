@@ -9,7 +9,7 @@
 //! | request validation (spec + prose rules) | [`validation`], [`formats`] |
 //! | retry on 500 / connection failure, the call's deadline | [`retry`] |
 //! | what a response must satisfy: no redirects, same origin, bounded body | [`response_guard`] |
-//! | server text made safe to print (escaped, cut, secrets redacted) | [`printable`] |
+//! | server text made safe to print (escaped, cut, secrets redacted) | `printable` (private) |
 //! | per-call options (extra body fields) | [`options`] |
 //! | the error type | [`error`] |
 //! | the session type (token never shown) | [`session`] |

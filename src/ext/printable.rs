@@ -139,7 +139,7 @@ fn strip_userinfo_textually(url: &str) -> String {
 
 /// Characters that must not reach a terminal or log as themselves: controls (C0, DEL,
 /// C1), bidi controls, zero-width and other format characters, line/paragraph separators.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

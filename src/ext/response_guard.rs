@@ -2,7 +2,7 @@
 //! configured origin.
 //!
 //! Every byte from the network is treated as hostile. An attempt's response passes
-//! through [`accept`], which
+//! through `accept`, which
 //!
 //! - refuses a 3xx (redirects are never followed: a 307/308 would re-send the body, a
 //!   301/302/303 would turn a session request into a GET elsewhere), and a response whose
@@ -13,7 +13,7 @@
 //!   a `Content-Length` above the limit is refused before reading.
 //!
 //! The hooks can only hand progenitor a `reqwest::Response`, so a refusal travels as a
-//! response whose body fails with a [`Refusal`]; [`refusal_in`] finds it again in the
+//! response whose body fails with a `Refusal`; `refusal_in` finds it again in the
 //! `reqwest::Error` that reading such a body produces. No text is parsed on the way.
 
 use std::pin::Pin;

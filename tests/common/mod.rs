@@ -58,13 +58,29 @@ pub fn card_switcher_body() -> types::builder::SessionCreateBody {
 pub async fn generated_session_create(
     knot: &KnotClient,
 ) -> Result<types::SessionCreateResponse, knot_api::Error> {
-    knot.call(
+    generated_session_create_with(knot, knot_api::RequestOptions::new()).await
+}
+
+/// [`generated_session_create`] with per-call options.
+pub async fn generated_session_create_with(
+    knot: &KnotClient,
+    options: knot_api::RequestOptions,
+) -> Result<types::SessionCreateResponse, knot_api::Error> {
+    knot.call_with(
+        options,
         knot.api()
             .session_create()
             .body(card_switcher_body())
             .send(),
     )
     .await
+}
+
+/// A builder for `uri` with the test credentials.
+pub fn builder(uri: &str) -> knot_api::KnotClientBuilder {
+    KnotClient::builder()
+        .base_url(uri)
+        .credentials(CLIENT_ID, SECRET)
 }
 
 /// A loopback server answering `POST /session/create` with `template`.
