@@ -213,7 +213,7 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
 
 #[test]
 fn broken_specs_fail_with_one_clear_message() {
-    let cases = [
+    let cases: [(&str, &str); 14] = [
         (
             "bad/invalid-yaml.yaml",
             "invalid YAML at line 10, column 1: did not find expected node content",
@@ -246,6 +246,36 @@ fn broken_specs_fail_with_one_clear_message() {
             "bad/bad-parameter.yaml",
             "not a valid OpenAPI document at #/paths/~1a~1{id}/get/parameters/0: unknown variant `somewhere`, expected one of `query`, `header`, `path`, `cookie`",
         ),
+        // Schemas that reach themselves only through references: infinite types, on
+        // which progenitor overflows its stack (an abort, not a panic).
+        (
+            "bad/cycle-self-allof.yaml",
+            "schema #/components/schemas/Error reaches itself only through references: Error -> allOf -> Error; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-two-allof.yaml",
+            "schema #/components/schemas/Account reaches itself only through references: Account -> allOf -> AccountDetail -> allOf -> Account; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-ref-to-ref.yaml",
+            "schema #/components/schemas/Request reaches itself only through references: Request -> $ref -> RequestV2 -> $ref -> Request; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-one-of.yaml",
+            "schema #/components/schemas/Pet reaches itself only through references: Pet -> oneOf -> Cat -> allOf -> Pet; recursion must go through a property or array items",
+        ),
+        // Deep nesting: the pipeline's own limit, then the YAML loader's.
+        (
+            "bad/deep-nesting.yaml",
+            &format!(
+                "the document nests deeper than 64 levels at #/components/schemas/Deep{}/properties; flatten it with named component schemas",
+                "/properties/a".repeat(30)
+            ),
+        ),
+        (
+            "bad/deeper-than-yaml.yaml",
+            "invalid YAML at line 196, column 257: recursion limit exceeded",
+        ),
     ];
     for (name, message) in cases {
         let path = fixture(name);
@@ -259,6 +289,40 @@ fn broken_specs_fail_with_one_clear_message() {
         error.starts_with(&format!("{missing}: cannot read the spec:")),
         "{error}"
     );
+}
+
+#[test]
+fn schemas_that_recurse_through_properties_and_items_generate() {
+    let generated = generate("good/recursive.yaml");
+    let surface = knot_codegen::surface::extract(&generated.client).unwrap();
+    let rendered = knot_codegen::surface::render(&surface, "x");
+    for expected in [
+        // a tree through array items
+        "struct TreeNode {\n    children: Vec<TreeNode>\n    name: String\n}",
+        // a linked list through a nullable property (`anyOf` with `null`)
+        "struct ListNode {\n    next: Option<std::boxed::Box<ListNode>>\n    value: i64\n}",
+        // through a property and through map values
+        "    files: HashMap<String, Folder>\n",
+        "    parent: Option<std::boxed::Box<Folder>>\n",
+        // through a property of an `allOf` part, and through two schemas
+        "    also: Option<std::boxed::Box<LabelledTree>>\n",
+        "struct ChainLink {\n    chain: Option<std::boxed::Box<Chain>>\n}",
+        "operation create_tree(body: types::TreeNode) -> types::Chain",
+    ] {
+        assert!(
+            rendered.contains(expected),
+            "`{expected}` not in\n{rendered}"
+        );
+    }
+    // The contract reads a recursive body's fields without following the recursion.
+    for field in [
+        r#"name: "name", required: true"#,
+        r#"name: "children", required: false"#,
+    ] {
+        assert!(generated.contract.contains(field), "{}", generated.contract);
+    }
+    let again = generate("good/recursive.yaml");
+    assert_eq!(generated.client, again.client);
 }
 
 #[test]
