@@ -19,7 +19,7 @@ use crate::walk;
 /// Checks `doc` in place, deriving missing `operationId`s (recorded in `notes`) and
 /// inlining local path-item references. Returns the first problem as a message.
 pub fn check(doc: &mut Value, notes: &mut Notes) -> Result<(), String> {
-    depth(doc)?;
+    depth(doc, MAX_DEPTH)?;
     check_paths_shape(doc)?;
     inline_path_item_refs(doc)?;
     check_refs(doc)?;
@@ -34,9 +34,13 @@ pub fn check(doc: &mut Value, notes: &mut Notes) -> Result<(), String> {
 /// YAML loader stops at 128.
 pub const MAX_DEPTH: usize = 64;
 
-/// Refuses a document nested deeper than [`MAX_DEPTH`], naming the first place too deep.
-/// Iterative, so it is safe on any input.
-pub fn depth(doc: &Value) -> Result<(), String> {
+/// What the later steps accept: conversion adds a level or two where it wraps a `$ref`
+/// or a type list in `allOf`/`anyOf`, so a document that passed [`check`] always passes.
+pub const MAX_CONVERTED_DEPTH: usize = 2 * MAX_DEPTH;
+
+/// Refuses a document nested deeper than `limit` ([`MAX_DEPTH`] for input), naming the
+/// first place too deep. Iterative, so it is safe on any input.
+pub fn depth(doc: &Value, limit: usize) -> Result<(), String> {
     let mut stack = vec![(doc, String::from("#"), 0usize)];
     while let Some((value, at, level)) = stack.pop() {
         let children: Vec<(&Value, String)> = match value {
@@ -48,9 +52,9 @@ pub fn depth(doc: &Value) -> Result<(), String> {
                 .collect(),
             _ => continue,
         };
-        if level >= MAX_DEPTH && !children.is_empty() {
+        if level >= limit && !children.is_empty() {
             return Err(format!(
-                "the document nests deeper than {MAX_DEPTH} levels at {at}; flatten it with named component schemas"
+                "the document nests deeper than {limit} levels at {at}; flatten it with named component schemas"
             ));
         }
         // Reversed, so the first place reported is the first in document order.
@@ -458,7 +462,7 @@ mod tests {
         for _ in 0..100_000 {
             doc = Value::Array(vec![doc]);
         }
-        let error = depth(&doc).unwrap_err();
+        let error = depth(&doc, MAX_DEPTH).unwrap_err();
         assert!(
             error.starts_with("the document nests deeper than 64 levels at #/0/0/0/"),
             "{error}"
@@ -469,7 +473,7 @@ mod tests {
         for _ in 0..MAX_DEPTH {
             doc = Value::Object([("a".to_owned(), doc)].into_iter().collect());
         }
-        assert_eq!(depth(&doc), Ok(()));
+        assert_eq!(depth(&doc, MAX_DEPTH), Ok(()));
     }
 
     #[test]

@@ -33,7 +33,7 @@ const GENERATOR_STACK: usize = 256 << 20;
 /// schema that reaches itself only through references), whoever calls this; then
 /// progenitor runs on a thread with a known, large stack.
 pub fn generate(doc: &Value) -> Result<String, String> {
-    crate::check::depth(doc)?;
+    crate::check::depth(doc, crate::check::MAX_CONVERTED_DEPTH)?;
     crate::check::cycles(doc)?;
     on_large_stack(|| generate_checked(doc))
 }

@@ -81,7 +81,7 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     } = prepared;
     // A prepared spec may not have come through `prepare`; the walks below and progenitor
     // need a document that is not absurdly deep and has no reference-only cycle.
-    check::depth(&doc)
+    check::depth(&doc, check::MAX_CONVERTED_DEPTH)
         .and_then(|()| check::cycles(&doc))
         .map_err(|m| SpecError::new(&loaded.path, m))?;
     let contract = contract::to_rust(&contract::extract(&doc));
