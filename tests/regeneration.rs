@@ -213,7 +213,7 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
 
 #[test]
 fn broken_specs_fail_with_one_clear_message() {
-    let cases: [(&str, &str); 14] = [
+    let cases: [(&str, &str); 16] = [
         (
             "bad/invalid-yaml.yaml",
             "invalid YAML at line 10, column 1: did not find expected node content",
@@ -263,6 +263,16 @@ fn broken_specs_fail_with_one_clear_message() {
         (
             "bad/cycle-one-of.yaml",
             "schema #/components/schemas/Pet reaches itself only through references: Pet -> oneOf -> Cat -> allOf -> Pet; recursion must go through a property or array items",
+        ),
+        // Shapes the damage test (`tests/spec_robustness.rs`) met: an inline schema and
+        // a response that reach themselves.
+        (
+            "bad/cycle-inline-any-of.yaml",
+            "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id reaches itself only through references: #/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id -> anyOf -> #/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-response-ref.yaml",
+            "#/components/responses/Unauthorized reaches itself only through references: #/components/responses/Unauthorized -> $ref -> #/components/responses/Unauthorized; recursion must go through a property or array items",
         ),
         // Deep nesting: the pipeline's own limit, then the YAML loader's.
         (

@@ -176,15 +176,37 @@ fn reference(target: &str, wrap: Wrap) -> Value {
 }
 
 /// Prints each kind of refusal that used to abort the process (reference cycles, depth)
-/// the first time a run meets it, so a long run shows which shapes it found.
+/// the first time a run meets it, so a long run shows which shapes it found. The kind of
+/// a cycle is its chain of keywords, and whether it starts at a component schema.
 fn first_sighting(message: &str) {
     static SEEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
-    if !(message.contains("reaches itself") || message.contains("nests deeper")) {
+    let kind = if let Some((start, chain)) = message.split_once(" reaches itself") {
+        let keywords: Vec<&str> = chain
+            .split(": ")
+            .nth(1)
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .split(" -> ")
+            .map(|t| match t {
+                "$ref" | "allOf" | "anyOf" | "oneOf" => t,
+                _ => "_",
+            })
+            .collect();
+        let place = if start.contains(": schema #/components/schemas/") {
+            "component schema"
+        } else {
+            "other place"
+        };
+        format!("{place}: {}", keywords.join(" -> "))
+    } else if message.contains("nests deeper") {
+        "depth".to_owned()
+    } else {
         return;
-    }
-    let kind = message.trim_start_matches("damaged.json: ").to_owned();
-    if SEEN.lock().unwrap().insert(kind) {
-        eprintln!("spec_robustness: refused: {message}");
+    };
+    if SEEN.lock().unwrap().insert(kind.clone()) {
+        eprintln!("spec_robustness: refused ({kind}): {message}");
     }
 }
 
