@@ -335,6 +335,44 @@ fn schemas_that_recurse_through_properties_and_items_generate() {
     assert_eq!(generated.client, again.client);
 }
 
+/// A response schema with `levels` inline objects nested through properties.
+fn nested_spec(levels: usize) -> String {
+    let mut schema = String::from("{type: string}");
+    for _ in 0..levels {
+        schema = format!("{{type: object, properties: {{a: {schema}}}}}");
+    }
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: x, version: 1.0.0}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Deep'}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"
+    )
+}
+
+#[test]
+fn a_document_at_the_depth_limit_generates_on_a_small_stack() {
+    // Test threads have 2 MiB by default; say so rather than rely on it. The pipeline's
+    // own walks run here, progenitor on its own large stack.
+    let run = |levels: usize| {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                knot_codegen::load::load_str("deep.yaml", &nested_spec(levels))
+                    .and_then(knot_codegen::prepare)
+                    .and_then(knot_codegen::generate_prepared)
+                    .map(|g| g.client.len())
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    // components/schemas/Deep, then two levels per object: 30 objects end at level 63.
+    assert!(run(30).is_ok(), "{:?}", run(30));
+    let error = run(31).unwrap_err();
+    assert!(
+        error.starts_with("deep.yaml: the document nests deeper than 64 levels at #/components/schemas/Deep/properties/a/"),
+        "{error}"
+    );
+}
+
 #[test]
 fn a_31_spec_is_converted_to_30_with_nullable() {
     let prepared = prepare_file(&fixture("good/constructs-31.yaml")).unwrap();
