@@ -374,6 +374,32 @@ fn a_document_at_the_depth_limit_generates_on_a_small_stack() {
 }
 
 #[test]
+fn the_generator_survives_the_deepest_document_it_accepts() {
+    // `generate` guards itself for documents that skipped the check: up to 128 levels,
+    // which progenitor must survive on its own stack. 62 objects end at level 127.
+    let doc = |levels: usize| {
+        // Built as a value: the YAML loader would stop at 128 levels of its own counting.
+        let mut doc = knot_codegen::load::load_str("deep.yaml", &nested_spec(0))
+            .unwrap()
+            .doc;
+        doc["openapi"] = serde_json::json!("3.0.3");
+        let mut schema = serde_json::json!({ "type": "string" });
+        for _ in 0..levels {
+            schema = serde_json::json!({ "type": "object", "properties": { "a": schema } });
+        }
+        doc["components"]["schemas"]["Deep"] = schema;
+        doc
+    };
+    let code = knot_codegen::generate::generate(&doc(62)).unwrap();
+    assert!(code.contains("pub struct Deep {"));
+    let error = knot_codegen::generate::generate(&doc(63)).unwrap_err();
+    assert!(
+        error.starts_with("the document nests deeper than 128 levels at #/components/"),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_31_spec_is_converted_to_30_with_nullable() {
     let prepared = prepare_file(&fixture("good/constructs-31.yaml")).unwrap();
     assert_eq!(prepared.doc["openapi"], "3.0.3");

@@ -25,7 +25,7 @@ pub fn settings() -> GenerationSettings {
 /// nest, with large frames in debug builds, and a stack overflow aborts the process (no
 /// panic to catch); test threads have 2 MiB. Address space only: pages are committed as
 /// they are touched.
-const GENERATOR_STACK: usize = 256 << 20;
+const GENERATOR_STACK: usize = 64 << 20;
 
 /// Generates formatted Rust source for a 3.0 document.
 ///
