@@ -213,7 +213,7 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
 
 #[test]
 fn broken_specs_fail_with_one_clear_message() {
-    let cases = [
+    let cases: [(&str, &str); 16] = [
         (
             "bad/invalid-yaml.yaml",
             "invalid YAML at line 10, column 1: did not find expected node content",
@@ -246,6 +246,46 @@ fn broken_specs_fail_with_one_clear_message() {
             "bad/bad-parameter.yaml",
             "not a valid OpenAPI document at #/paths/~1a~1{id}/get/parameters/0: unknown variant `somewhere`, expected one of `query`, `header`, `path`, `cookie`",
         ),
+        // Schemas that reach themselves only through references: infinite types, on
+        // which progenitor overflows its stack (an abort, not a panic).
+        (
+            "bad/cycle-self-allof.yaml",
+            "schema #/components/schemas/Error reaches itself only through references: Error -> allOf -> Error; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-two-allof.yaml",
+            "schema #/components/schemas/Account reaches itself only through references: Account -> allOf -> AccountDetail -> allOf -> Account; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-ref-to-ref.yaml",
+            "schema #/components/schemas/Request reaches itself only through references: Request -> $ref -> RequestV2 -> $ref -> Request; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-one-of.yaml",
+            "schema #/components/schemas/Pet reaches itself only through references: Pet -> oneOf -> Cat -> allOf -> Pet; recursion must go through a property or array items",
+        ),
+        // Shapes the damage test (`tests/spec_robustness.rs`) met: an inline schema and
+        // a response that reach themselves.
+        (
+            "bad/cycle-inline-any-of.yaml",
+            "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id reaches itself only through references: #/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id -> anyOf -> #/paths/~1a/post/requestBody/content/application~1json/schema/properties/card_id; recursion must go through a property or array items",
+        ),
+        (
+            "bad/cycle-response-ref.yaml",
+            "#/components/responses/Unauthorized reaches itself only through references: #/components/responses/Unauthorized -> $ref -> #/components/responses/Unauthorized; recursion must go through a property or array items",
+        ),
+        // Deep nesting: the pipeline's own limit, then the YAML loader's.
+        (
+            "bad/deep-nesting.yaml",
+            &format!(
+                "the document nests deeper than 64 levels at #/components/schemas/Deep{}/properties; flatten it with named component schemas",
+                "/properties/a".repeat(30)
+            ),
+        ),
+        (
+            "bad/deeper-than-yaml.yaml",
+            "invalid YAML at line 196, column 257: recursion limit exceeded",
+        ),
     ];
     for (name, message) in cases {
         let path = fixture(name);
@@ -257,6 +297,104 @@ fn broken_specs_fail_with_one_clear_message() {
     let error = generate_file(&missing).unwrap_err().to_string();
     assert!(
         error.starts_with(&format!("{missing}: cannot read the spec:")),
+        "{error}"
+    );
+}
+
+#[test]
+fn schemas_that_recurse_through_properties_and_items_generate() {
+    let generated = generate("good/recursive.yaml");
+    let surface = knot_codegen::surface::extract(&generated.client).unwrap();
+    let rendered = knot_codegen::surface::render(&surface, "x");
+    for expected in [
+        // a tree through array items
+        "struct TreeNode {\n    children: Vec<TreeNode>\n    name: String\n}",
+        // a linked list through a nullable property (`anyOf` with `null`)
+        "struct ListNode {\n    next: Option<std::boxed::Box<ListNode>>\n    value: i64\n}",
+        // through a property and through map values
+        "    files: HashMap<String, Folder>\n",
+        "    parent: Option<std::boxed::Box<Folder>>\n",
+        // through a property of an `allOf` part, and through two schemas
+        "    also: Option<std::boxed::Box<LabelledTree>>\n",
+        "struct ChainLink {\n    chain: Option<std::boxed::Box<Chain>>\n}",
+        "operation create_tree(body: types::TreeNode) -> types::Chain",
+    ] {
+        assert!(
+            rendered.contains(expected),
+            "`{expected}` not in\n{rendered}"
+        );
+    }
+    // The contract reads a recursive body's fields without following the recursion.
+    for field in [
+        r#"name: "name", required: true"#,
+        r#"name: "children", required: false"#,
+    ] {
+        assert!(generated.contract.contains(field), "{}", generated.contract);
+    }
+    let again = generate("good/recursive.yaml");
+    assert_eq!(generated.client, again.client);
+}
+
+/// A response schema with `levels` inline objects nested through properties.
+fn nested_spec(levels: usize) -> String {
+    let mut schema = String::from("{type: string}");
+    for _ in 0..levels {
+        schema = format!("{{type: object, properties: {{a: {schema}}}}}");
+    }
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: x, version: 1.0.0}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Deep'}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"
+    )
+}
+
+#[test]
+fn a_document_at_the_depth_limit_generates_on_a_small_stack() {
+    // Test threads have 2 MiB by default; say so rather than rely on it. The pipeline's
+    // own walks run here, progenitor on its own large stack.
+    let run = |levels: usize| {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                knot_codegen::load::load_str("deep.yaml", &nested_spec(levels))
+                    .and_then(knot_codegen::prepare)
+                    .and_then(knot_codegen::generate_prepared)
+                    .map(|g| g.client.len())
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    // components/schemas/Deep, then two levels per object: 30 objects end at level 63.
+    assert!(run(30).is_ok(), "{:?}", run(30));
+    let error = run(31).unwrap_err();
+    assert!(
+        error.starts_with("deep.yaml: the document nests deeper than 64 levels at #/components/schemas/Deep/properties/a/"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_generator_survives_the_deepest_document_it_accepts() {
+    // `generate` guards itself for documents that skipped the check: up to 128 levels,
+    // which progenitor must survive on its own stack. 62 objects end at level 127.
+    let doc = |levels: usize| {
+        // Built as a value: the YAML loader would stop at 128 levels of its own counting.
+        let mut doc = knot_codegen::load::load_str("deep.yaml", &nested_spec(0))
+            .unwrap()
+            .doc;
+        doc["openapi"] = serde_json::json!("3.0.3");
+        let mut schema = serde_json::json!({ "type": "string" });
+        for _ in 0..levels {
+            schema = serde_json::json!({ "type": "object", "properties": { "a": schema } });
+        }
+        doc["components"]["schemas"]["Deep"] = schema;
+        doc
+    };
+    let code = knot_codegen::generate::generate(&doc(62)).unwrap();
+    assert!(code.contains("pub struct Deep {"));
+    let error = knot_codegen::generate::generate(&doc(63)).unwrap_err();
+    assert!(
+        error.starts_with("the document nests deeper than 128 levels at #/components/"),
         "{error}"
     );
 }

@@ -654,3 +654,123 @@ fn optic_agrees_with_our_openapi_verdict() {
     assert!(disagreements.is_empty(), "{disagreements:#?}");
     assert_eq!(compared, 22, "pairs where optic has a rule");
 }
+
+/// A document straight from the loader, not through `prepare` (so not checked): how a
+/// library caller could hand the diff a document with reference cycles.
+fn unchecked(name: &str, doc: &Value) -> knot_codegen::PreparedSpec {
+    let loaded = knot_codegen::load::load_str(name, &doc.to_string()).unwrap();
+    knot_codegen::PreparedSpec {
+        doc: loaded.doc.clone(),
+        loaded,
+        notes: knot_codegen::Notes::default(),
+    }
+}
+
+#[test]
+fn documents_with_reference_cycles_are_compared_without_crashing() {
+    let spec = |error_properties: Value, required: Value| {
+        let body = json!({ "$ref": "#/components/schemas/Error" });
+        json!({
+            "openapi": "3.0.3",
+            "info": { "title": "x", "version": "1" },
+            "paths": { "/a": { "post": {
+                "operationId": "a",
+                "requestBody": { "content": { "application/json": { "schema": body } } },
+                "responses": { "200": { "description": "ok", "content": {
+                    "application/json": { "schema": { "$ref": "#/components/schemas/Loop" } } } } }
+            } } },
+            "components": { "schemas": {
+                "Error": { "allOf": [
+                    { "$ref": "#/components/schemas/Error" },
+                    { "type": "object", "properties": error_properties, "required": required }
+                ] },
+                "Loop": { "$ref": "#/components/schemas/Loop2" },
+                "Loop2": { "oneOf": [{ "$ref": "#/components/schemas/Loop" }] }
+            } }
+        })
+    };
+    let old = unchecked(
+        "old.json",
+        &spec(json!({ "code": { "type": "string" } }), json!([])),
+    );
+    let new = unchecked(
+        "new.json",
+        &spec(
+            json!({ "code": { "type": "string" }, "detail": { "type": "string" } }),
+            json!(["detail"]),
+        ),
+    );
+    let found: Vec<(bool, &str, String)> = diff::findings(&old, &new)
+        .into_iter()
+        .map(|f| (f.breaking, f.rule, f.pointer))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            true,
+            "request-required-property-added",
+            "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/detail"
+                .to_owned()
+        )]
+    );
+    // The generated API cannot be compared: the same one-line refusal as build.rs gives.
+    let error = diff::diff(&old, &new).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "old.json: schema #/components/schemas/Error reaches itself only through references: Error -> allOf -> Error; recursion must go through a property or array items"
+    );
+}
+
+#[test]
+fn recursive_schemas_are_compared_until_they_repeat() {
+    let dir = scratch("spec-diff-recursive");
+    let old = format!(
+        "{}/tests/fixtures/good/recursive.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut doc = knot_codegen::load::load_file(&old).unwrap().doc;
+    doc["components"]["schemas"]["TreeNode"]["properties"]["name"]["maxLength"] = json!(10);
+    doc["components"]["schemas"]["ListNode"]["properties"]["value"]["type"] = json!("string");
+    let new = dir.join("recursive-new.json");
+    std::fs::write(&new, doc.to_string()).unwrap();
+    let report = diff::diff_files(&old, new.to_str().unwrap()).unwrap();
+    let found: Vec<(bool, &str, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.breaking, f.rule, f.pointer.clone()))
+        .collect();
+    let body = "#/paths/~1trees/post/requestBody/content/application~1json/schema";
+    let head =
+        "#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/head";
+    assert_eq!(
+        found,
+        [
+            (
+                true,
+                "response-type-changed",
+                format!("{head}/properties/value")
+            ),
+            // `next` is written `allOf: [ListNode]` + nullable (from `anyOf` with null):
+            // another pair of schemas than `head`, so compared once more, then it repeats.
+            (
+                true,
+                "response-type-changed",
+                format!("{head}/properties/next/properties/value")
+            ),
+            // The tree's children are the very schema being compared: not again.
+            (
+                true,
+                "request-max-length-decreased",
+                format!("{body}/properties/name")
+            ),
+        ]
+    );
+    assert!(
+        report
+            .rust
+            .iter()
+            .any(|c| c.message == "field `ListNode::value` changed from `i64` to `String`"),
+        "{:?}",
+        report.rust
+    );
+}

@@ -121,8 +121,28 @@ fn media_example(doc: &Value, media: &Value) -> Option<Value> {
     schema_example(doc, media.get("schema")?, 0)
 }
 
-/// An example assembled from a schema's own and its properties' `example`s.
+/// An example assembled from a schema's own and its properties' `example`s. A property
+/// that leads back to a schema on the way here (a tree, a linked list) is left out.
 fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    schema_example_in(doc, schema, depth, &mut Vec::new())
+}
+
+/// `inside`: the referenced schemas the example is being assembled in.
+fn schema_example_in(
+    doc: &Value,
+    schema: &Value,
+    depth: usize,
+    inside: &mut Vec<String>,
+) -> Option<Value> {
+    let reference = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(crate::pointer::canonical);
+    if let Some(reference) = &reference
+        && inside.contains(reference)
+    {
+        return None;
+    }
     let schema = schema::deref(doc, schema);
     if let Some(example) = schema.get("example") {
         return Some(example.clone());
@@ -131,12 +151,15 @@ fn schema_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return None;
     }
     let properties = schema.get("properties")?.as_object()?;
+    let before = inside.len();
+    inside.extend(reference);
     let mut out = Map::new();
     for (name, property) in properties {
-        if let Some(example) = schema_example(doc, property, depth + 1) {
+        if let Some(example) = schema_example_in(doc, property, depth + 1, inside) {
             out.insert(name.clone(), example);
         }
     }
+    inside.truncate(before);
     (!out.is_empty()).then_some(Value::Object(out))
 }
 

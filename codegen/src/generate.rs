@@ -21,8 +21,38 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
+/// Stack for the generator's thread. progenitor and typify recurse as deep as schemas
+/// nest, with large frames in debug builds, and a stack overflow aborts the process (no
+/// panic to catch); test threads have 2 MiB. Address space only: pages are committed as
+/// they are touched.
+const GENERATOR_STACK: usize = 64 << 20;
+
 /// Generates formatted Rust source for a 3.0 document.
+///
+/// Documents that would overflow the generator's stack are refused first (too deep, or a
+/// schema that reaches itself only through references), whoever calls this; then
+/// progenitor runs on a thread with a known, large stack.
 pub fn generate(doc: &Value) -> Result<String, String> {
+    crate::check::depth(doc, crate::check::MAX_CONVERTED_DEPTH)?;
+    crate::check::cycles(doc)?;
+    on_large_stack(|| generate_checked(doc))
+}
+
+/// Runs `f` on a thread with [`GENERATOR_STACK`] bytes of stack and returns its result.
+pub fn on_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("knot-codegen".into())
+            .stack_size(GENERATOR_STACK)
+            .spawn_scoped(scope, f)
+            .expect("cannot start the generator thread");
+        handle
+            .join()
+            .unwrap_or_else(|payload| panic::resume_unwind(payload))
+    })
+}
+
+fn generate_checked(doc: &Value) -> Result<String, String> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let (at, inner) = locate_parse_error(doc)
             .unwrap_or_else(|| (format!("`{}`", e.path()), e.into_inner().to_string()));

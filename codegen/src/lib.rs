@@ -79,6 +79,11 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
         doc,
         mut notes,
     } = prepared;
+    // A prepared spec may not have come through `prepare`; the walks below and progenitor
+    // need a document that is not absurdly deep and has no reference-only cycle.
+    check::depth(&doc, check::MAX_CONVERTED_DEPTH)
+        .and_then(|()| check::cycles(&doc))
+        .map_err(|m| SpecError::new(&loaded.path, m))?;
     let contract = contract::to_rust(&contract::extract(&doc));
     let mut adapted = doc;
     adapt::adapt(&mut adapted, &mut notes);

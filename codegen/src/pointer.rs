@@ -14,13 +14,8 @@ pub fn join(base: &str, token: &str) -> String {
 
 /// Resolves a local `$ref` (`#/components/schemas/X`) against the document.
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
     let mut current = doc;
-    if pointer.is_empty() {
-        return Some(current);
-    }
-    for token in pointer.strip_prefix('/')?.split('/') {
-        let token = percent_decode(&token.replace("~1", "/").replace("~0", "~"));
+    for token in tokens(reference)? {
         current = match current {
             Value::Object(map) => map.get(&token)?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -28,6 +23,31 @@ pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
         };
     }
     Some(current)
+}
+
+/// The decoded tokens of a local reference (`None` for an external or malformed one).
+fn tokens(reference: &str) -> Option<Vec<String>> {
+    let pointer = reference.strip_prefix('#')?;
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    Some(
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(|token| percent_decode(&token.replace("~1", "/").replace("~0", "~")))
+            .collect(),
+    )
+}
+
+/// One spelling per place: a local reference written the way [`join`] writes pointers
+/// (percent-encoding decoded), so two references to the same place compare equal.
+pub fn canonical(reference: &str) -> Option<String> {
+    Some(
+        tokens(reference)?
+            .iter()
+            .fold(String::from("#"), |at, token| join(&at, token)),
+    )
 }
 
 /// `$ref` values may percent-encode characters such as `{` and `}` in path keys.
@@ -73,5 +93,11 @@ mod tests {
         assert_eq!(resolve(&doc, "#/missing"), None);
         assert_eq!(resolve(&doc, "other.yaml#/x"), None);
         assert_eq!(join("#/paths", "/a/{id}"), "#/paths/~1a~1{id}");
+        assert_eq!(
+            canonical("#/paths/~1a~1%7Bid%7D").as_deref(),
+            Some("#/paths/~1a~1{id}")
+        );
+        assert_eq!(canonical("#").as_deref(), Some("#"));
+        assert_eq!(canonical("other.yaml#/x"), None);
     }
 }

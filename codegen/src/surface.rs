@@ -39,8 +39,13 @@ pub struct Surface {
     pub types: BTreeMap<String, TypeDef>,
 }
 
-/// Extracts the surface of generated client source.
+/// Extracts the surface of generated client source. `syn` recurses as deep as the
+/// generated types nest, so it runs on the generator's large stack.
 pub fn extract(code: &str) -> Result<Surface, String> {
+    crate::generate::on_large_stack(|| extract_here(code))
+}
+
+fn extract_here(code: &str) -> Result<Surface, String> {
     let file = syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut surface = Surface::default();
     let mut builders: BTreeMap<String, Operation> = BTreeMap::new();

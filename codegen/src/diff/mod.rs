@@ -101,14 +101,7 @@ pub fn diff_files(old: &str, new: &str) -> Result<Report, SpecError> {
 
 /// Compares two prepared specs.
 pub fn diff(old: &PreparedSpec, new: &PreparedSpec) -> Result<Report, SpecError> {
-    let mut ctx = openapi::Ctx {
-        old,
-        new,
-        findings: Vec::new(),
-        operation: String::new(),
-    };
-    openapi::operations(&mut ctx);
-    let findings = ctx.findings;
+    let findings = findings(old, new);
     let old_surface = surface_of(old)?;
     let new_surface = surface_of(new)?;
     let rust = rust::changes(&old_surface, &new_surface);
@@ -133,6 +126,20 @@ pub fn diff(old: &PreparedSpec, new: &PreparedSpec) -> Result<Report, SpecError>
         semver,
         breaking,
     })
+}
+
+/// The OpenAPI-level changes alone. Total on any two documents: references that go
+/// round in a circle, or schemas that recurse, are compared as far as they differ.
+pub fn findings(old: &PreparedSpec, new: &PreparedSpec) -> Vec<Finding> {
+    let mut ctx = openapi::Ctx {
+        old,
+        new,
+        findings: Vec::new(),
+        operation: String::new(),
+        comparing: Vec::new(),
+    };
+    openapi::operations(&mut ctx);
+    ctx.findings
 }
 
 fn surface_of(spec: &PreparedSpec) -> Result<Surface, SpecError> {

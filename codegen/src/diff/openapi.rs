@@ -23,6 +23,10 @@ pub(super) struct Ctx<'a> {
     pub(super) findings: Vec<Finding>,
     /// The operation being compared (`POST /session/create`), named in each finding.
     pub(super) operation: String,
+    /// The pairs of schemas (as written) being compared on the way to the current one.
+    /// Meeting a pair again means the schemas recurse (a tree, a linked list, or a
+    /// reference cycle in a document that skipped the check); there is nothing new below.
+    pub(super) comparing: Vec<(String, String)>,
 }
 
 /// Which spec a pointer refers to.
@@ -289,6 +293,25 @@ fn schema(
     if depth > 12 || old.is_null() || new.is_null() {
         return;
     }
+    let pair = (old.to_string(), new.to_string());
+    if ctx.comparing.contains(&pair) {
+        return;
+    }
+    ctx.comparing.push(pair);
+    compare(ctx, old, new, old_at, new_at, dir, depth);
+    ctx.comparing.pop();
+}
+
+/// [`schema`] once the pair is known not to repeat.
+fn compare(
+    ctx: &mut Ctx<'_>,
+    old: &Value,
+    new: &Value,
+    old_at: &str,
+    new_at: &str,
+    dir: Dir,
+    depth: usize,
+) {
     let old_s = schema::flatten(&ctx.old.doc, old);
     let new_s = schema::flatten(&ctx.new.doc, new);
     let req = dir == Dir::Request;
