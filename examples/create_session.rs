@@ -88,8 +88,16 @@ async fn main() -> ExitCode {
 
 /// An argument as text; one that is not UTF-8 is refused, shown escaped.
 fn utf8(arg: OsString) -> Result<String, String> {
-    arg.into_string()
-        .map_err(|raw| format!("argument {raw:?} is not valid UTF-8"))
+    arg.into_string().map_err(|raw| {
+        let shown = format!("{raw:?}");
+        let cut: String = shown.chars().take(100).collect();
+        let more = if shown.chars().count() > 100 {
+            "…"
+        } else {
+            ""
+        };
+        format!("argument {cut}{more} is not valid UTF-8")
+    })
 }
 
 /// User text quoted in a message: escaped (one line, no terminal controls) and cut.

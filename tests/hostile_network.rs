@@ -498,3 +498,154 @@ async fn errors_chain_their_causes_once_and_say_if_retryable() {
     assert!(!error.is_retryable(), "{error}");
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_REQUEST));
 }
+
+/// Findings of the hostile-input review, kept as fixtures: extreme configurations meet
+/// extreme network values without a panic.
+#[tokio::test]
+async fn extreme_settings_with_extreme_network_values_never_panic() {
+    let huge_length = "HTTP/1.1 200 OK\r\ncontent-length: 18446744073709551613\r\n\r\n{}";
+    let server = HostileServer::always(Reply::Raw(huge_length.as_bytes().to_vec())).await;
+    let knot = common::builder(&server.uri())
+        .max_body_size(usize::MAX)
+        .build()
+        .unwrap();
+    let outcome = tokio::spawn(async move { knot.create_session(&body()).await.map(drop) });
+    assert!(outcome.await.is_ok(), "declared length vs usize::MAX limit");
+
+    let server = HostileServer::always(session_ok()).await;
+    let knot = common::builder(&server.uri())
+        .total_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    knot.create_session(&body()).await.unwrap();
+    let options = RequestOptions::new().total_timeout(Duration::MAX);
+    client(&server.uri())
+        .create_session_with(&body(), options)
+        .await
+        .unwrap();
+
+    let busy = response(
+        "503 Busy",
+        &[("retry-after", "99999999999999999999999")],
+        b"{}",
+    );
+    let server = HostileServer::always(busy).await;
+    let knot = common::builder(&server.uri())
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_retry_after(Duration::MAX)
+                .with_base_delay(Duration::MAX)
+                .with_max_delay(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let outcome = tokio::spawn(async move { knot.create_session(&body()).await.map(drop) });
+    let error = outcome.await.expect("no panic").unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+}
+
+/// The secret echoed `\u`-escaped inside a non-Knot JSON body, or after enough
+/// whitespace to push it across the part of the body that is looked at, is not printed.
+#[tokio::test]
+async fn escaped_or_padded_echoes_of_the_secret_are_not_printed() {
+    let escaped: String = common::SECRET
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let json_echo = format!("{{\"echo\":{{\"secret\":\"{escaped}\"}}}}");
+    let mut padded = vec![b' '; 64 * 1024 - 6];
+    padded.extend_from_slice(basic().as_bytes());
+    for page in [json_echo.into_bytes(), padded] {
+        let server = HostileServer::always(response("500 Internal Server Error", &[], &page)).await;
+        let knot = common::builder(&server.uri())
+            .max_error_body_size(1024 * 1024)
+            .build()
+            .unwrap();
+        let options = RequestOptions::new().max_retries(0);
+        let error = knot.create_session_with(&body(), options).await.unwrap_err();
+        assert!(matches!(error, Error::Server(_)), "{error:?}");
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains(common::SECRET), "{shown}");
+            assert!(!shown.contains(&escaped[..24]), "{shown}");
+            assert!(!shown.contains(&basic()[..12]), "{shown}");
+        }
+    }
+}
+
+/// A protocol-relative `Location` with userinfo prints without it.
+#[tokio::test]
+async fn a_protocol_relative_location_prints_without_its_password() {
+    let location = "//admin:hunter2@evil.example/steal?token=abc";
+    let server = HostileServer::always(response("302 Found", &[("location", location)], b"")).await;
+    let error = client(&server.uri())
+        .create_session(&body())
+        .await
+        .unwrap_err();
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("token=abc"),
+            "{shown}"
+        );
+        assert!(shown.contains("//evil.example/steal"), "{shown}");
+    }
+}
+
+/// The caller's own text (a metadata key) in a validation error prints escaped and cut.
+#[tokio::test]
+async fn user_text_in_validation_errors_prints_escaped_and_cut() {
+    let key = format!("k\x1b[2J\nINJECTED\u{202e}{}", "z".repeat(10_000));
+    let request = json!({
+        "type": "link",
+        "external_user_id": "u",
+        "metadata": { key: "v".repeat(501) },
+    });
+    let error = client("http://127.0.0.1:9")
+        .create_session(&request)
+        .await
+        .unwrap_err();
+    assert!(error.is_validation(), "{error:?}");
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        assert!(
+            !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{shown:?}"
+        );
+    }
+    let long = format!("\x1b[31m{}", "p".repeat(100_000));
+    let error = long.parse::<knot_api::Environment>().unwrap_err();
+    assert!(format!("{error:?}").len() < 2_000);
+    let options = RequestOptions::new().header("x-api-key", "tok-HEADER-SECRET");
+    assert!(!format!("{options:?}").contains("tok-HEADER-SECRET"));
+}
+
+/// Headers the client sets itself are refused per call, or replaced rather than sent
+/// twice.
+#[tokio::test]
+async fn per_call_headers_never_duplicate_the_clients_own() {
+    let server = HostileServer::always(session_ok()).await;
+    let knot = client(&server.uri());
+    for name in ["accept", "api-version", "content-encoding"] {
+        let options = RequestOptions::new().header(name, "x");
+        let error = knot
+            .create_session_with(&body(), options)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{name}: {error:?}");
+    }
+    assert!(server.seen().is_empty());
+    let options = RequestOptions::new()
+        .header("user-agent", "mine/1.0")
+        .header("cookie", "a=b");
+    knot.create_session_with(&body(), options).await.unwrap();
+    let head = &server.seen()[0].head;
+    assert_eq!(
+        head.to_ascii_lowercase().matches("user-agent:").count(),
+        1,
+        "{head}"
+    );
+    assert_eq!(
+        server.seen()[0].header("user-agent").as_deref(),
+        Some("mine/1.0")
+    );
+}

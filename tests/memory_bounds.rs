@@ -90,4 +90,23 @@ async fn endless_bodies_cost_a_bounded_amount_of_memory() {
         grew < 4 * MIB,
         "heap grew {grew} bytes for a 64 KiB error limit"
     );
+
+    // A declared length is not an allocation: 256 MiB declared, one byte sent, with a
+    // limit that would allow it.
+    let liar = HostileServer::always(Reply::Raw(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 268435456\r\n\r\n{".to_vec(),
+    ))
+    .await;
+    let knot = common::builder(&liar.uri())
+        .max_body_size(256 * MIB)
+        .build()
+        .unwrap();
+    let peak = measure_from_now();
+    let error = knot.create_session(&body).await.unwrap_err();
+    let grew = peak();
+    eprintln!(
+        "256 MiB declared, 1 byte sent: heap peak +{:.2} MiB ({error})",
+        grew as f64 / MIB as f64
+    );
+    assert!(grew < MIB, "heap grew {grew} bytes for a 1-byte body");
 }

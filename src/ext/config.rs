@@ -187,6 +187,9 @@ impl KnotConfig {
             Ok(url) => url,
             Err(e) => return fail(format!("is not a valid URL ({e})")),
         };
+        if url.port().is_none() && raw.trim_end_matches('/').ends_with(':') {
+            return fail("has an empty port".into());
+        }
         if !matches!(url.scheme(), "http" | "https") {
             return fail(format!("must be http or https, not `{}`", url.scheme()));
         }
@@ -296,7 +299,7 @@ mod tests {
         let shown = base_url_error("https://user:hunter2@example.com");
         assert_eq!(
             shown,
-            "KNOT_BASE_URL `https://example.com/` must not contain credentials; use KNOT_CLIENT_ID and KNOT_SECRET"
+            "KNOT_BASE_URL `https://example.com` must not contain credentials; use KNOT_CLIENT_ID and KNOT_SECRET"
         );
         assert_eq!(
             base_url_error("ftp://example.com"),

@@ -263,12 +263,16 @@ impl fmt::Display for TransportError {
         } else {
             "failed"
         };
-        let url = self
-            .source
-            .url()
-            .map(|u| format!(" to {}{}", u.origin().ascii_serialization(), u.path()))
-            .unwrap_or_default();
-        let url = Printable::text(&url, &Redactions::default(), MAX_QUOTED_CHARS);
+        let url = match self.source.url() {
+            Some(u) => format!(
+                " to {}",
+                Printable::url(
+                    &format!("{}{}", u.origin().ascii_serialization(), u.path()),
+                    &Redactions::default()
+                )
+            ),
+            None => String::new(),
+        };
         // The cause is this error's `source`, not repeated here; `f.alternate()`
         // (`{:#}`) appends the root cause for one-line reports.
         if f.alternate() {
@@ -362,14 +366,14 @@ impl RedirectError {
         location: Option<String>,
         redactions: &Redactions,
     ) -> Self {
-        let target = match &location {
-            Some(location) => format!("to {}", Printable::url(location, redactions)),
-            None => "without a Location".to_owned(),
-        };
         let shown = if status.is_redirection() {
+            let target = match &location {
+                Some(location) => format!(" to {}", Printable::url(location, redactions)),
+                None => String::new(),
+            };
             format!(
-                "Knot answered HTTP {} redirecting {target}; redirects are not followed, so the \
-                 request and credentials stay with the configured base URL",
+                "Knot answered HTTP {} (a redirection{target}); redirects are not followed, so \
+                 the request and credentials stay with the configured base URL",
                 status.as_u16()
             )
         } else {
@@ -471,7 +475,7 @@ impl fmt::Debug for BodyTooLargeError {
 impl std::error::Error for BodyTooLargeError {}
 
 /// The client cannot be built as configured, or a call's options are invalid.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigError {
     message: String,
 }
@@ -495,6 +499,17 @@ impl fmt::Display for ConfigError {
             "invalid Knot client configuration: {}",
             Printable::text(&self.message, &Redactions::default(), MAX_QUOTED_CHARS)
         )
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigError")
+            .field(
+                "message",
+                &Printable::text(&self.message, &Redactions::default(), MAX_QUOTED_CHARS),
+            )
+            .finish()
     }
 }
 
@@ -567,11 +582,18 @@ pub(crate) fn from_error_response(
             "Knot returned HTTP {code}: {}",
             Printable::text(&message, redactions, MAX_QUOTED_CHARS)
         ),
-        None => format!(
-            "Knot returned HTTP {code} with a {}-byte body that is not a Knot error: {}",
-            body.len(),
-            Printable::bytes(&body, redactions, MAX_QUOTED_CHARS)
-        ),
+        None => {
+            // JSON is shown re-encoded, so `\u`-escaped text is unescaped before the
+            // secrets are looked for.
+            let text = match serde_json::from_slice::<Value>(&body) {
+                Ok(value) => Printable::text(&value.to_string(), redactions, MAX_QUOTED_CHARS),
+                Err(_) => Printable::bytes(&body, redactions, MAX_QUOTED_CHARS),
+            };
+            format!(
+                "Knot returned HTTP {code} with a {}-byte body that is not a Knot error: {text}",
+                body.len(),
+            )
+        }
     };
     Error::Server(ServerError {
         status,

@@ -118,8 +118,14 @@ pub(crate) fn prepare(
             merge_extra_body(request, &ctx.options.extra_body);
         }
         // Checked when the options were made: no framing, hop-by-hop or auth header.
-        for (name, value) in &ctx.options.extra_headers {
-            request.headers_mut().append(name.clone(), value.clone());
+        // The first value of a name replaces what the client set; more are appended.
+        let headers = &ctx.options.extra_headers;
+        for (i, (name, value)) in headers.iter().enumerate() {
+            if headers[..i].iter().any(|(earlier, _)| earlier == name) {
+                request.headers_mut().append(name.clone(), value.clone());
+            } else {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
         }
     });
     if state.shared.validate
@@ -175,7 +181,7 @@ pub(crate) async fn send(
         max_retries: retries.unwrap_or_else(|| shared.retry.max_retries_for(operation_id)),
         limits: shared.limits,
         attempt_timeout: shared.attempt_timeout,
-        deadline: Instant::now() + total.unwrap_or(shared.total_timeout),
+        deadline: Instant::now().checked_add(total.unwrap_or(shared.total_timeout)),
         redactions: &shared.redactions,
         operation_id,
     };

@@ -18,6 +18,9 @@ use super::printable::{Printable, Redactions};
 /// any of them could desynchronise the validated body and what goes on the wire, or
 /// leak or replace the credentials.
 const RESERVED_HEADERS: &[&str] = &[
+    "accept",
+    "api-version",
+    "content-encoding",
     "authorization",
     "proxy-authorization",
     "host",
@@ -33,8 +36,9 @@ const RESERVED_HEADERS: &[&str] = &[
     "expect",
 ];
 
-/// Options for one call.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Options for one call. `Debug` shows header names, not their values (they may be
+/// tokens).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestOptions {
     pub(crate) extra_body: Map<String, Value>,
@@ -61,9 +65,11 @@ impl RequestOptions {
 
     /// Adds a request header (e.g. `Prefer` for a mock, a tracing id).
     ///
-    /// The call fails with [`crate::Error::Config`], sending nothing, when the name or value
-    /// is not a valid header, or the name is one the client owns: `Authorization`,
-    /// `Proxy-Authorization`, `Host`, `Content-Length`, `Content-Type`,
+    /// A header the client also sets (`User-Agent`) is replaced, not duplicated; the same
+    /// name given twice here is sent twice. The call fails with [`crate::Error::Config`],
+    /// sending nothing, when the name or value is not a valid header, or the name is one
+    /// the client owns: `Authorization`, `Proxy-Authorization`, `Host`, `Accept`,
+    /// `api-version`, `Content-Length`, `Content-Type`, `Content-Encoding`,
     /// `Transfer-Encoding`, `Expect` and the hop-by-hop headers.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         match checked_header(name.as_ref(), value.as_ref()) {
@@ -100,6 +106,22 @@ impl RequestOptions {
             ));
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.extra_headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field(
+                "extra_body_fields",
+                &self.extra_body.keys().collect::<Vec<_>>(),
+            )
+            .field("extra_headers", &names)
+            .field("max_retries", &self.max_retries)
+            .field("total_timeout", &self.total_timeout)
+            .field("invalid", &self.invalid)
+            .finish()
     }
 }
 

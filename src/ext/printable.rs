@@ -21,6 +21,9 @@ use std::sync::Arc;
 /// Longest quotation of server text in a message, in characters.
 pub const MAX_QUOTED_CHARS: usize = 300;
 
+/// How much of a body is looked at for printing.
+const BYTES_WINDOW: usize = 64 * 1024;
+
 /// The values that must never be printed: the client's secret and its encodings.
 #[derive(Clone, Default)]
 pub(crate) struct Redactions {
@@ -44,6 +47,20 @@ impl Redactions {
         Self {
             values: values.into(),
         }
+    }
+
+    /// `text` without a tail that could be the start of a value: for text cut from a
+    /// longer whole, where a secret may straddle the cut.
+    fn trim_partial_tail<'t>(&self, text: &'t str) -> &'t str {
+        let mut end = text.len();
+        for value in self.values.iter() {
+            for (i, _) in text.char_indices().rev().take(value.len()) {
+                if i < end && value.starts_with(&text[i..]) {
+                    end = i;
+                }
+            }
+        }
+        &text[..end]
     }
 
     fn apply(&self, text: &str) -> String {
@@ -96,43 +113,52 @@ impl Printable {
     }
 
     /// Bytes as text (invalid UTF-8 replaced), as [`Printable::text`].
+    ///
+    /// Only the first [`BYTES_WINDOW`] bytes are read (whitespace, which is collapsed,
+    /// could otherwise make an arbitrarily long prefix print as nothing); a secret that
+    /// straddles the window's end is cut before it, never shown in part.
     pub(crate) fn bytes(bytes: &[u8], redactions: &Redactions, max_chars: usize) -> String {
-        // Only the start can be shown; converting more would cost time for nothing.
-        // Four bytes per character covers any UTF-8, and redaction needs a little more
-        // in case a secret straddles the cut.
-        let window = max_chars.saturating_mul(4).saturating_add(1024);
-        let head = &bytes[..bytes.len().min(window)];
-        let mut shown = Self::text(&String::from_utf8_lossy(head), redactions, max_chars);
-        if bytes.len() > head.len() && !shown.contains(" more characters cut]") {
+        if bytes.len() <= BYTES_WINDOW {
+            return Self::text(&String::from_utf8_lossy(bytes), redactions, max_chars);
+        }
+        let head = String::from_utf8_lossy(&bytes[..BYTES_WINDOW]);
+        let head = redactions.trim_partial_tail(&head);
+        let mut shown = Self::text(head, redactions, max_chars);
+        if !shown.contains(" more characters cut]") {
             let _ = write!(shown, "… [{} more bytes cut]", bytes.len() - head.len());
         }
         shown
     }
 
-    /// A URL without its userinfo (user name and password), made printable.
+    /// A URL without its userinfo (user name and password) and with its query and
+    /// fragment elided (either may carry a token), made printable. Works on text that is
+    /// not a valid URL too: protocol-relative `//user:pw@host`, scheme-less
+    /// `user:pw@host`, passwords holding `/`, `?` or `#`.
     pub(crate) fn url(url: &str, redactions: &Redactions) -> String {
-        let without_userinfo = match reqwest::Url::parse(url) {
-            Ok(mut parsed) => {
-                let _ = parsed.set_username("");
-                let _ = parsed.set_password(None);
-                parsed.to_string()
+        let url = url.trim();
+        let shown = if url.contains('@') {
+            strip_userinfo_textually(url)
+        } else {
+            match reqwest::Url::parse(url) {
+                Ok(parsed) => parsed.to_string(),
+                Err(_) => url.to_owned(),
             }
-            // Unparseable: drop anything between the scheme and the last '@' of the
-            // authority, where a password would be.
-            Err(_) => strip_userinfo_textually(url),
         };
-        Self::text(&without_userinfo, redactions, MAX_QUOTED_CHARS)
+        let shown = match shown.find(['?', '#']) {
+            Some(i) => format!("{}?…", &shown[..i]),
+            None => shown,
+        };
+        Self::text(&shown, redactions, MAX_QUOTED_CHARS)
     }
 }
 
+/// Drops everything between the start of the authority (after `//`, or the start when
+/// there is no `//`) and the last `@`: a password may hold any character, so the last
+/// `@` is the only safe end (a path's own `@` costs some of the path, never a secret).
 fn strip_userinfo_textually(url: &str) -> String {
-    let (scheme, rest) = match url.find("://") {
-        Some(i) => (&url[..i + 3], &url[i + 3..]),
-        None => ("", url),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}{}", &rest[at + 1..]),
+    let start = url.find("//").map_or(0, |i| i + 2);
+    match url[start..].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
         None => url.to_owned(),
     }
 }
@@ -190,15 +216,35 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_straddling_the_window_is_never_shown_in_part() {
+        let r = Redactions::new(["CANARY-SECRET-9f8e7d"]);
+        for pad in [BYTES_WINDOW - 5, BYTES_WINDOW - 1, BYTES_WINDOW - 19] {
+            let mut body = vec![b' '; pad];
+            body.extend_from_slice(b"CANARY-SECRET-9f8e7d and more");
+            let shown = Printable::bytes(&body, &r, 300);
+            assert!(!shown.contains("CANARY"), "{pad}: {shown}");
+            assert!(!shown.contains("9f8e"), "{pad}: {shown}");
+        }
+    }
+
+    #[test]
     fn urls_lose_their_userinfo() {
-        assert_eq!(
-            Printable::url("https://user:pw@example.com/a?b", &none()),
-            "https://example.com/a?b"
-        );
-        assert_eq!(
-            Printable::url("https://user:p w@exa mple.com/x", &none()),
-            "https://exa mple.com/x"
-        );
-        assert_eq!(Printable::url("not a url", &none()), "not a url");
+        let cases = [
+            (
+                "https://user:pw@example.com/a?token=1",
+                "https://example.com/a?…",
+            ),
+            ("https://user:p w@exa mple.com/x", "https://exa mple.com/x"),
+            ("//admin:hunter2@evil.example/steal", "//evil.example/steal"),
+            (" //admin:hunter2@evil.example/", "//evil.example/"),
+            ("https://user:pa/ss@host.example", "https://host.example"),
+            ("https://user:pa?ss@host.example/", "https://host.example/"),
+            ("user:pass@host.example", "host.example"),
+            ("https://example.com/#frag", "https://example.com/?…"),
+            ("not a url", "not a url"),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(Printable::url(raw, &none()), shown, "{raw}");
+        }
     }
 }

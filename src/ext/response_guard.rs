@@ -32,6 +32,9 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
 /// Default limit for an error body: 64 KiB (Knot's are under 300 bytes).
 pub const DEFAULT_MAX_ERROR_BODY_SIZE: usize = 64 * 1024;
 
+/// The most a declared `Content-Length` can make us allocate before bytes arrive.
+const FIRST_BUFFER: usize = 64 * 1024;
+
 /// The body limits of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BodyLimits {
@@ -124,8 +127,12 @@ pub(crate) async fn accept(
         let refusal = Refusal::TooLarge(BodyTooLargeError::new(status, limit, Bytes::new()));
         return Ok(refused(status, refusal));
     }
-    // A declared length is trusted for the first allocation only up to the limit.
-    let capacity = declared.map_or(0, |n| n as usize).min(limit);
+    // A declared length sizes the first buffer only up to a small amount: a server can
+    // declare gigabytes and send one byte, and the limit may be set generously.
+    let capacity = declared
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        .min(limit)
+        .min(FIRST_BUFFER);
     let (status, version, headers) = (status, response.version(), response.headers().clone());
     let mut response = response;
     let mut body = Vec::with_capacity(capacity);
@@ -152,7 +159,7 @@ pub(crate) async fn accept(
 fn grow_within(body: &mut Vec<u8>, more: usize, limit: usize) {
     let needed = body.len() + more;
     if needed > body.capacity() {
-        let target = needed.max(body.capacity() * 2).min(limit);
+        let target = needed.max(body.capacity().saturating_mul(2)).min(limit);
         body.reserve_exact(target - body.len());
     }
 }

@@ -141,7 +141,8 @@ impl RetryPolicy {
             .saturating_mul(2u32.saturating_pow(retry.min(30)))
             .min(self.max_delay);
         let jitter = 1.0 - 0.25 * fastrand::f64();
-        exponential.mul_f64(jitter)
+        // `mul_f64` panics when rounding overflows (a `Duration::MAX` configuration).
+        Duration::try_from_secs_f64(exponential.as_secs_f64() * jitter).unwrap_or(exponential)
     }
 }
 
@@ -192,8 +193,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) limits: BodyLimits,
     /// The client's per-attempt timeout, when this crate built the HTTP client.
     pub(crate) attempt_timeout: Option<Duration>,
-    /// The whole call's deadline.
-    pub(crate) deadline: Instant,
+    /// The whole call's deadline (`None`: too far away to represent, i.e. none).
+    pub(crate) deadline: Option<Instant>,
     pub(crate) redactions: &'a Redactions,
     pub(crate) operation_id: &'a str,
 }
@@ -209,12 +210,17 @@ pub(crate) async fn execute(
     let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
     let mut retry = 0;
     loop {
-        let remaining = plan.deadline.saturating_duration_since(Instant::now());
-        let attempt_timeout = match plan.attempt_timeout.or(request.timeout().copied()) {
-            Some(t) => t.min(remaining),
-            None => remaining,
+        let remaining = plan
+            .deadline
+            .map(|d| d.saturating_duration_since(Instant::now()));
+        let attempt_timeout = match (
+            plan.attempt_timeout.or(request.timeout().copied()),
+            remaining,
+        ) {
+            (Some(t), Some(r)) => Some(t.min(r)),
+            (t, r) => t.or(r),
         };
-        *request.timeout_mut() = Some(attempt_timeout);
+        *request.timeout_mut() = attempt_timeout;
         let next = if retry < max_retries {
             request.try_clone()
         } else {
@@ -245,7 +251,11 @@ pub(crate) async fn execute(
             }
             _ => None,
         };
-        let fits = |delay: Duration| Instant::now() + delay < plan.deadline;
+        let fits = |delay: Duration| match (Instant::now().checked_add(delay), plan.deadline) {
+            (Some(end), Some(deadline)) => end < deadline,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
         let (Some(next), Some((delay, cause))) = (next, retryable.filter(|(d, _)| fits(*d))) else {
             return match result {
                 Ok(response) => {

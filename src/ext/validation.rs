@@ -15,6 +15,7 @@
 //! whitespace-only strings, and empty arrays or objects. A failure is reported exactly
 //! as Knot would (`INVALID_REQUEST` / `INVALID_FIELD` / the spec example's message).
 
+use super::printable::{MAX_QUOTED_CHARS, Printable, Redactions};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,8 +33,9 @@ pub const INVALID_REQUEST: &str = "INVALID_REQUEST";
 /// Knot's `error_code` for validation failures.
 pub const INVALID_FIELD: &str = "INVALID_FIELD";
 
-/// A request refused before sending, shaped like Knot's 400 body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request refused before sending, shaped like Knot's 400 body. Its message may quote
+/// the caller's field names: `Display` and `Debug` escape and cut them.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ValidationError {
     field: String,
     message: String,
@@ -122,8 +124,18 @@ impl fmt::Display for ValidationError {
         write!(
             f,
             "invalid request ({INVALID_REQUEST}/{INVALID_FIELD}): {}",
-            self.message
+            Printable::text(&self.message, &Redactions::default(), MAX_QUOTED_CHARS)
         )
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |s: &str| Printable::text(s, &Redactions::default(), MAX_QUOTED_CHARS);
+        f.debug_struct("ValidationError")
+            .field("field", &shown(&self.field))
+            .field("message", &shown(&self.message))
+            .finish()
     }
 }
 
