@@ -1,4 +1,5 @@
 //! `knot-spec-diff`: spec pairs covering every rule, each asserting the exact findings,
+//! (the command line itself is tested in `codegen/tests/knot_spec_diff_cli.rs`),
 //! and an independent check: optic (`@useoptic/optic` 1.0.9) must agree with our
 //! OpenAPI-level breaking/not-breaking verdict wherever it has a rule.
 
@@ -532,73 +533,6 @@ fn rust_api_effects_and_semver() {
         "{:?}",
         report.rust
     );
-}
-
-#[test]
-fn the_command_line_formats_and_exit_codes() {
-    let Some(binary) = spec_diff_binary() else {
-        common::skip_without(
-            "the knot-spec-diff binary",
-            "test with `--features spec-diff`",
-        );
-        return;
-    };
-    let dir = scratch("spec-diff-cli");
-    let all = pairs();
-    let (old, new) = write_pair(
-        &dir,
-        all.iter()
-            .find(|p| p.name == "response-property-removed")
-            .unwrap(),
-    );
-    let run = |args: &[&str]| Command::new(&binary).args(args).output().unwrap();
-    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
-
-    let text = run(&[old, new]);
-    assert_eq!(text.status.code(), Some(1));
-    let stdout = String::from_utf8(text.stdout).unwrap();
-    assert!(stdout.contains("BREAKING POST /session/create"), "{stdout}");
-    assert!(
-        stdout.contains("response property `status` removed [response-property-removed]"),
-        "{stdout}"
-    );
-
-    let json = run(&[old, new, "--format", "json"]);
-    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["findings"][0]["rule"], "response-property-removed");
-    assert_eq!(report["breaking"], true);
-    assert!(
-        report["findings"][0]["location"]
-            .as_str()
-            .unwrap()
-            .contains("-old.json")
-    );
-
-    let markdown = run(&[old, new, "--format", "markdown"]);
-    assert!(
-        String::from_utf8(markdown.stdout)
-            .unwrap()
-            .contains("| ❌ breaking |")
-    );
-
-    let same = run(&[old, old]);
-    assert_eq!(same.status.code(), Some(0));
-
-    let bad = format!(
-        "{}/tests/fixtures/bad/missing-ref.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let broken = run(&[old, &bad]);
-    assert_eq!(broken.status.code(), Some(2));
-    assert!(
-        String::from_utf8(broken.stderr)
-            .unwrap()
-            .contains("resolves to nothing")
-    );
-}
-
-fn spec_diff_binary() -> Option<PathBuf> {
-    option_env!("CARGO_BIN_EXE_knot-spec-diff").map(PathBuf::from)
 }
 
 #[test]
