@@ -757,3 +757,36 @@ fn optic_agrees_with_our_openapi_verdict() {
     assert!(disagreements.is_empty(), "{disagreements:#?}");
     assert_eq!(compared, 21, "pairs where optic has a rule");
 }
+
+/// The headline case: Knot's next spec adds an optional request field, a response
+/// field, a request enum value, an error code, an optional parameter and an operation.
+/// All of that is a minor release, and nothing breaks.
+#[test]
+fn an_additive_knot_spec_is_a_minor_release() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let report = diff::diff_files(
+        &format!("{root}/openapi/openapi.yaml"),
+        &format!("{root}/tests/fixtures/good/knot-additive.yaml"),
+    )
+    .unwrap();
+    assert_eq!(report.semver, Semver::Minor, "{}", diff::render_text(&report));
+    assert!(!report.breaking, "{}", diff::render_text(&report));
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    for rule in [
+        "operation-added",
+        "optional-parameter-added",
+        "request-optional-property-added",
+        "request-enum-value-added",
+        "response-property-added",
+    ] {
+        assert!(rules.contains(&rule), "{rule} in {rules:?}");
+    }
+    assert!(
+        report
+            .rust
+            .iter()
+            .any(|c| c.message == "variant `ErrorErrorCode::RateLimited = \"RATE_LIMITED\"` added"),
+        "{:?}",
+        report.rust
+    );
+}
