@@ -769,7 +769,12 @@ fn an_additive_knot_spec_is_a_minor_release() {
         &format!("{root}/tests/fixtures/good/knot-additive.yaml"),
     )
     .unwrap();
-    assert_eq!(report.semver, Semver::Minor, "{}", diff::render_text(&report));
+    assert_eq!(
+        report.semver,
+        Semver::Minor,
+        "{}",
+        diff::render_text(&report)
+    );
     assert!(!report.breaking, "{}", diff::render_text(&report));
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
     for rule in [

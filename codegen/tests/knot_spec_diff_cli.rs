@@ -27,7 +27,10 @@ fn formats_and_exit_codes() {
         .as_object_mut()
         .unwrap()
         .remove("status");
-    let (old, new) = (dir.join("base-old.json"), dir.join("status-removed-new.json"));
+    let (old, new) = (
+        dir.join("base-old.json"),
+        dir.join("status-removed-new.json"),
+    );
     std::fs::write(&old, serde_json::to_string_pretty(&old_doc).unwrap()).unwrap();
     std::fs::write(&new, serde_json::to_string_pretty(&new_doc).unwrap()).unwrap();
     let run = |args: &[&str]| {
