@@ -29,10 +29,14 @@
 //! - `mock` (feature `mock`): an in-process Knot stand-in for tests.
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` and feature `mock` (Cargo.toml metadata); feature-gated
+// items are then marked as such.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod contract;
 pub mod ext;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 /// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`).

@@ -81,13 +81,22 @@ fn constructs_fixture_generates_every_construct() {
             "pub fn get_accounts_by_account_id(&self)",
         ),
         ("path param value", ".account_id("),
-        // response enums are open strings with a closed companion
+        // response enums are open: the field has the enum type, which keeps unknown values
         (
-            "open response enum",
-            "pub category: ::std::option::Option<::std::string::String>",
+            "open response enum field",
+            "pub category: ::std::option::Option<MerchantCategory>",
         ),
-        ("companion enum", "pub enum MerchantCategory {"),
-        ("error companion", "pub enum ErrorErrorCode {"),
+        ("open response enum", "pub enum MerchantCategory {"),
+        (
+            "open enum keeps unknown values",
+            "Unknown(::std::string::String)",
+        ),
+        ("open error code", "pub enum ErrorErrorCode {"),
+        // every generated type is non_exhaustive
+        (
+            "non_exhaustive",
+            "#[non_exhaustive]\n    pub struct Merchant {",
+        ),
         // request types keep rejecting unknown fields when the spec says so
         (
             "request additionalProperties false",

@@ -8,9 +8,12 @@
 //!   types (an unknown `error_code` fails) and drops bodies that do not match (Knot's
 //!   500 is `{"message": ...}`). Without them, every non-2xx status reaches the caller
 //!   as the raw response, which `knot_api::Error` classifies with nothing lost.
-//! - **Response enums are open.** A string enum reachable from any response becomes a
-//!   string (known values listed in its docs); for a property of a component schema
-//!   the closed enum is still generated as a companion type `{Schema}{Property}`.
+//! - **Response enums are open.** A string enum reachable from any response is marked
+//!   [`OPEN_ENUM`] and, when it sits inside a component schema, moved to a component of
+//!   its own named as typify would name it inline (`{Schema}{Property}`); `generate`
+//!   then gives its Rust enum an `Unknown(String)` variant that keeps any other value.
+//!   An enum inside an inline response schema (no name to give it) becomes a string
+//!   whose docs list the known values.
 //! - **Responses tolerate unknown fields** (`additionalProperties: false` is dropped
 //!   from response schemas).
 //! - `format: uuid` stays a `String` (Knot's session ids are not RFC 4122 UUIDs) and
@@ -204,9 +207,16 @@ fn response_reachable(doc: &Value) -> Vec<String> {
 }
 
 fn open_response_schema(doc: &mut Value, root: &str) {
-    let mut companions = Vec::new();
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(at) = stack.pop() {
+        // A string enum below the root becomes a named component (so the post-processing
+        // in `generate` can find its Rust type by name), referenced from where it was.
+        let name = walk::pointer_get(doc, &at)
+            .and_then(Value::as_object)
+            .filter(|map| is_string_enum(map) && at != root)
+            .and_then(|_| enum_name(root, &at))
+            .map(|name| unique_name(doc, &hoisted, name));
         let Some(schema) = walk::pointer_get_mut(doc, &at) else {
             continue;
         };
@@ -214,10 +224,27 @@ fn open_response_schema(doc: &mut Value, root: &str) {
             if map.get("additionalProperties") == Some(&Value::Bool(false)) {
                 map.remove("additionalProperties");
             }
-            if let Some(companion) = open_enum(map)
-                && let Some(name) = companion_name(root, &at)
-            {
-                companions.push((name, companion));
+            if is_string_enum(map) {
+                if at == root && root.starts_with("#/components/schemas/") {
+                    map.insert(OPEN_ENUM.into(), Value::Bool(true));
+                } else if let Some(name) = name {
+                    let mut moved = std::mem::take(map);
+                    let nullable = moved.remove("nullable") == Some(Value::Bool(true));
+                    moved.insert(OPEN_ENUM.into(), Value::Bool(true));
+                    let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+                    *map = if nullable {
+                        json!({ "allOf": [reference], "nullable": true })
+                    } else {
+                        reference
+                    }
+                    .as_object()
+                    .cloned()
+                    .expect("an object");
+                    hoisted.push((name, Value::Object(moved)));
+                    continue;
+                } else {
+                    open_as_string(map);
+                }
             }
         }
         stack.extend(walk::child_schemas(schema, &at));
@@ -228,21 +255,43 @@ fn open_response_schema(doc: &mut Value, root: &str) {
     let Some(Value::Object(schemas)) = components.get_mut("schemas") else {
         return;
     };
-    for (name, schema) in companions {
-        schemas.entry(name).or_insert(schema);
+    for (name, schema) in hoisted {
+        schemas.insert(name, schema);
     }
 }
 
-/// Turns a string enum into an open string; returns the closed enum as a companion.
-fn open_enum(map: &mut Map<String, Value>) -> Option<Value> {
-    let Some(Value::Array(values)) = map.get("enum") else {
-        return None;
+/// Marks an enum schema whose generated Rust enum is made open by [`crate::generate`]: one
+/// variant per known value plus `Unknown(String)`, which keeps any other value.
+pub const OPEN_ENUM: &str = "x-knot-open-enum";
+
+fn is_string_enum(map: &Map<String, Value>) -> bool {
+    matches!(map.get("enum"), Some(Value::Array(values))
+        if !values.is_empty() && values.iter().all(Value::is_string))
+}
+
+/// `name`, or `name2`, `name3`... if a component (or an enum hoisted before) has it.
+fn unique_name(doc: &Value, hoisted: &[(String, Value)], name: String) -> String {
+    let taken = |n: &str| {
+        doc.pointer("/components/schemas")
+            .and_then(|s| s.get(n))
+            .is_some()
+            || hoisted.iter().any(|(h, _)| h == n)
     };
-    if values.is_empty() || !values.iter().all(Value::is_string) {
-        return None;
+    if !taken(&name) {
+        return name;
     }
-    let values = values.clone();
-    map.remove("enum");
+    (2..)
+        .map(|i| format!("{name}{i}"))
+        .find(|n| !taken(n))
+        .expect("some suffix is free")
+}
+
+/// Where no name can be derived (an enum inside an inline response schema), the enum
+/// becomes a string whose docs list the known values.
+fn open_as_string(map: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = map.remove("enum") else {
+        return;
+    };
     map.insert("type".into(), json!("string"));
     let listed = values
         .iter()
@@ -258,25 +307,32 @@ fn open_enum(map: &mut Map<String, Value>) -> Option<Value> {
     description.push_str(&format!(
         "Known values: {listed}. Other values are kept as they arrive."
     ));
-    let companion_doc = map
-        .get("description")
-        .and_then(Value::as_str)
-        .map(|d| format!("{d}\n\nThe values known when this crate was generated."))
-        .unwrap_or_else(|| "The values known when this crate was generated.".into());
     map.insert("description".into(), Value::String(description));
-    Some(json!({ "type": "string", "enum": values, "description": companion_doc }))
 }
 
-/// `#/components/schemas/Error` + property `error_code` → `ErrorErrorCode`, the name
-/// typify would have given the inline enum, so downstream names stay stable.
-fn companion_name(root: &str, at: &str) -> Option<String> {
+/// The Rust name of an enum inside a component schema, the one typify would give it
+/// inline: `#/components/schemas/Error` + `/properties/error_code` → `ErrorErrorCode`;
+/// array items add `Item`, map values `Value`, union branches `Variant{n}`.
+fn enum_name(root: &str, at: &str) -> Option<String> {
     let schema = root.strip_prefix("#/components/schemas/")?;
     let rest = at.strip_prefix(root)?;
-    let property = rest.strip_prefix("/properties/")?;
-    if property.contains('/') {
-        return None;
+    let mut name = pascal(&unescape(schema));
+    let mut parts = rest.split('/').filter(|p| !p.is_empty());
+    while let Some(keyword) = parts.next() {
+        match keyword {
+            "properties" => name.push_str(&pascal(&unescape(parts.next()?))),
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            "allOf" | "anyOf" | "oneOf" => name.push_str(&format!("Variant{}", parts.next()?)),
+            _ => return None,
+        }
     }
-    Some(format!("{}{}", pascal(schema), pascal(property)))
+    Some(name)
+}
+
+/// One JSON pointer token back to the name it encodes.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// `error_code` → `ErrorCode`.

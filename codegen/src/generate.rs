@@ -1,4 +1,5 @@
-//! Running progenitor on the converted document and formatting its output.
+//! Running progenitor on the converted document, making its types semver-stable
+//! ([`crate::stable`]) and formatting its output.
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -75,8 +76,9 @@ fn generate_checked(doc: &Value) -> Result<String, String> {
             return Err(format!("progenitor rejected the spec{at}: {e}"));
         }
     };
-    let file = syn::parse2::<syn::File>(tokens)
+    let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    crate::stable::apply(&mut file, &crate::stable::open_enum_names(doc));
     Ok(prettyplease::unparse(&file))
 }
 

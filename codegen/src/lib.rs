@@ -7,7 +7,8 @@
 //! The pipeline, one module per step:
 //! [`load`] (YAML → JSON, with line/column errors) → [`check`] (references resolve,
 //! operations are named) → [`upgrade`] (OpenAPI 3.1 → 3.0.3) → [`adapt`] (what progenitor
-//! needs to produce a tolerant client) → [`generate`] (progenitor + prettyplease).
+//! needs to produce a tolerant client) → [`generate`] (progenitor, then [`stable`]:
+//! `#[non_exhaustive]` types and open response enums, then prettyplease).
 //! [`contract`] extracts per-operation facts for the hand-written layer.
 
 pub mod adapt;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod notes;
 pub mod pointer;
 pub mod schema;
+pub mod stable;
 pub mod surface;
 pub mod synthetic;
 pub mod upgrade;

@@ -4,7 +4,7 @@
 //! downstream crates compile against: each operation with its parameters and result,
 //! each type with its fields and Rust types, each enum with its variants.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use quote::ToTokens;
@@ -37,6 +37,9 @@ pub struct Surface {
     pub operations: BTreeMap<String, Operation>,
     /// By type name (in `types`).
     pub types: BTreeMap<String, TypeDef>,
+    /// The types marked `#[non_exhaustive]` (outside the crate: no literals, no
+    /// exhaustive patterns; so new fields and variants are semver-minor).
+    pub non_exhaustive: BTreeSet<String>,
 }
 
 /// Extracts the surface of generated client source. `syn` recurses as deep as the
@@ -52,7 +55,9 @@ fn extract_here(code: &str) -> Result<Surface, String> {
     let mut methods: Vec<(String, String)> = Vec::new();
     for item in &file.items {
         match item {
-            Item::Mod(m) if m.ident == "types" => types(m, &mut surface.types),
+            Item::Mod(m) if m.ident == "types" => {
+                types(m, &mut surface.types, &mut surface.non_exhaustive)
+            }
             Item::Mod(m) if m.ident == "builder" => operation_builders(m, &mut builders),
             Item::Impl(i) if is_client_impl(i) => {
                 for item in &i.items {
@@ -91,7 +96,11 @@ fn builder_name(ty: &Type) -> String {
     text.split('<').next().unwrap_or(text).to_owned()
 }
 
-fn types(module: &ItemMod, out: &mut BTreeMap<String, TypeDef>) {
+fn types(
+    module: &ItemMod,
+    out: &mut BTreeMap<String, TypeDef>,
+    non_exhaustive: &mut BTreeSet<String>,
+) {
     let Some((_, items)) = &module.content else {
         return;
     };
@@ -128,6 +137,9 @@ fn types(module: &ItemMod, out: &mut BTreeMap<String, TypeDef>) {
                     ),
                     Fields::Unit => TypeDef::Struct(Vec::new()),
                 };
+                if is_non_exhaustive(&s.attrs) {
+                    non_exhaustive.insert(s.ident.to_string());
+                }
                 out.insert(s.ident.to_string(), def);
             }
             Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
@@ -166,11 +178,18 @@ fn types(module: &ItemMod, out: &mut BTreeMap<String, TypeDef>) {
                         ),
                     })
                     .collect();
+                if is_non_exhaustive(&e.attrs) {
+                    non_exhaustive.insert(e.ident.to_string());
+                }
                 out.insert(e.ident.to_string(), TypeDef::Enum(variants));
             }
             _ => {}
         }
     }
+}
+
+fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
 }
 
 /// The value of `#[serde(rename = "...")]`, if present.
@@ -314,6 +333,9 @@ pub fn render(surface: &Surface, spec_name: &str) -> String {
     }
     for (name, def) in &surface.types {
         s.push('\n');
+        if surface.non_exhaustive.contains(name) {
+            s.push_str("#[non_exhaustive] ");
+        }
         match def {
             TypeDef::Struct(fields) => {
                 let _ = writeln!(s, "struct {name} {{");

@@ -58,8 +58,8 @@ pub struct RustChange {
     /// Semver impact under cargo's rules.
     pub impact: Semver,
     /// True when it breaks code written in the documented style (builders, no struct
-    /// literals): removals and type changes. Added fields and variants are semver-major
-    /// by cargo's rules but do not break such code.
+    /// literals, wildcard arms): removals and type changes. Fields and variants added to
+    /// `#[non_exhaustive]` types (every generated type) are semver-minor.
     pub breaks_callers: bool,
     /// What changed.
     pub message: String,

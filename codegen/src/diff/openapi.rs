@@ -368,7 +368,10 @@ fn compare(
                     .map(str::to_owned)
                     .unwrap_or_else(|| v.to_string())
             };
-            // A request may only widen, a response only narrow.
+            // A request may only widen, a response only narrow; except that knot-api's
+            // response string enums are open (unknown values are kept, see
+            // `adapt::OPEN_ENUM`), so a new response value breaks no knot-api user.
+            let open = b.iter().all(Value::is_string);
             for (values, change) in [(&a, "removed"), (&b, "added")] {
                 let other = if change == "removed" { &b } else { &a };
                 for value in values.iter().filter(|v| !other.contains(v)) {
@@ -376,9 +379,14 @@ fn compare(
                         (true, "removed") => (true, "request-enum-value-removed"),
                         (true, _) => (false, "request-enum-value-added"),
                         (false, "removed") => (false, "response-enum-value-removed"),
-                        (false, _) => (true, "response-enum-value-added"),
+                        (false, _) => (!open, "response-enum-value-added"),
                     };
-                    let message = format!("{side} enum value `{}` {change}", show(value));
+                    let mut message = format!("{side} enum value `{}` {change}", show(value));
+                    if !req && change == "added" && open {
+                        message.push_str(
+                            " (knot-api's response enums are open: older clients keep it as `Unknown`)",
+                        );
+                    }
                     ctx.push(breaking, rule, Side::New, new_at, message);
                 }
             }

@@ -75,6 +75,24 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<RustChange> {
             push(Semver::Major, true, format!("type `types::{name}` removed"));
             continue;
         };
+        // Outside the crate a `#[non_exhaustive]` type has no literals and no exhaustive
+        // patterns, so what it gains breaks nobody (cargo's semver rules).
+        let was_open = old.non_exhaustive.contains(name);
+        let is_open = new.non_exhaustive.contains(name);
+        if !was_open && is_open {
+            push(
+                Semver::Major,
+                false,
+                format!(
+                    "`types::{name}` became `#[non_exhaustive]` (breaks struct literals and exhaustive matches)"
+                ),
+            );
+        }
+        let additions = if was_open && is_open {
+            Semver::Minor
+        } else {
+            Semver::Major
+        };
         match (def, new_def) {
             (TypeDef::Struct(a), TypeDef::Struct(b)) => {
                 for (field, ty) in a {
@@ -94,11 +112,15 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<RustChange> {
                 }
                 for (field, ty) in b.iter().filter(|(f, _)| !a.iter().any(|(g, _)| g == f)) {
                     push(
-                        Semver::Major,
+                        additions,
                         false,
-                        format!(
-                            "field `{name}::{field}: {ty}` added (breaks struct literals and exhaustive patterns; builders are unaffected)"
-                        ),
+                        if additions == Semver::Minor {
+                            format!("field `{name}::{field}: {ty}` added")
+                        } else {
+                            format!(
+                                "field `{name}::{field}: {ty}` added (breaks struct literals and exhaustive patterns; builders are unaffected)"
+                            )
+                        },
                     );
                 }
             }
@@ -112,9 +134,13 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<RustChange> {
                 }
                 for v in b.iter().filter(|v| !a.contains(v)) {
                     push(
-                        Semver::Major,
+                        additions,
                         false,
-                        format!("variant `{name}::{v}` added (breaks exhaustive matches)"),
+                        if additions == Semver::Minor {
+                            format!("variant `{name}::{v}` added")
+                        } else {
+                            format!("variant `{name}::{v}` added (breaks exhaustive matches)")
+                        },
                     );
                 }
             }

@@ -9,7 +9,8 @@
 //! change, or a Rust API item removed or changed), 2 when a spec cannot be loaded or the
 //! arguments are wrong.
 //!
-//! Run with `cargo run --features spec-diff --bin knot-spec-diff -- OLD NEW`.
+//! Maintainers run it from the workspace with `cargo run -p knot-codegen --bin knot-spec-diff -- OLD NEW`,
+//! or install it with `cargo install knot-codegen --bin knot-spec-diff` (or `--path codegen`).
 
 use std::process::ExitCode;
 
