@@ -27,6 +27,7 @@
 //! - [`Error`]: one error type to match on.
 //! - [`contract`]: what the spec says about each operation, as data.
 //! - `mock` (feature `mock`): an in-process Knot stand-in for tests.
+//! - [`webhooks`]: verify Knot's webhook signatures, read the events.
 
 #![warn(missing_docs)]
 
@@ -34,6 +35,7 @@ pub mod contract;
 pub mod ext;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod webhooks;
 
 /// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`).
 ///
