@@ -25,6 +25,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Typed events
+//!
+//! [`Webhook::typed`] gives a [`WebhookEvent`], generated from the spec's 3.1 `webhooks`
+//! section: one variant per declared event holding its payload type from
+//! [`crate::types`], and `Unknown(serde_json::Value)` for any other event, so a new Knot
+//! event never fails. The enum is `#[non_exhaustive]`; the spec this crate is built from
+//! declares no webhooks yet, so today every event is `Unknown` (a spec that declares
+//! them, e.g. through `KNOT_OPENAPI_SPEC`, gets the variants with no code change here).
+//!
 //! # Decisions
 //!
 //! - **Headers.** `Content-Length`, `Content-Type`, `Encryption-Type` and `Knot-Signature`
@@ -88,6 +97,14 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::{Credentials, KnotClient};
+
+/// The event enum generated from the spec's `webhooks` section
+/// (`OUT_DIR/knot_webhooks.rs`; only `Unknown` when the spec has none).
+#[allow(clippy::all)]
+mod events {
+    include!(concat!(env!("OUT_DIR"), "/knot_webhooks.rs"));
+}
+pub use events::WebhookEvent;
 
 /// The header carrying Knot's signature.
 pub const SIGNATURE_HEADER: &str = "Knot-Signature";
@@ -297,6 +314,14 @@ impl Webhook {
     /// The whole body as JSON, owned.
     pub fn into_payload(self) -> Value {
         self.payload
+    }
+
+    /// The payload as a [`WebhookEvent`]: typed when the spec declares the event, raw
+    /// JSON ([`WebhookEvent::Unknown`]) otherwise. An error means a declared event's
+    /// payload does not fit its type (the signature was good; [`Self::payload`] still
+    /// has it all).
+    pub fn typed(&self) -> Result<WebhookEvent, serde_json::Error> {
+        WebhookEvent::from_payload(self.payload.clone())
     }
 }
 

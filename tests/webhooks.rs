@@ -510,3 +510,28 @@ async fn the_mock_delivers_signed_webhooks_to_a_handler_on_loopback() {
         .unwrap();
     assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[test]
+fn events_the_spec_does_not_declare_stay_raw_json() {
+    // The vendored spec has no `webhooks` section yet: every event is `Unknown`, with
+    // the payload as sent, and typing never fails.
+    assert!(knot_api::webhooks::WebhookEvent::KNOWN.is_empty());
+    for (body, signature) in [
+        (MERCHANT_BODY, MERCHANT_SIGNATURE),
+        (CARD_UPDATED_BODY, DOC_STRING_SIGNATURE),
+    ] {
+        let webhook = verifier()
+            .verify(
+                &headers(body, "application/json", signature),
+                body.as_bytes(),
+            )
+            .unwrap();
+        let event = webhook.typed().unwrap();
+        assert_eq!(event.known_event(), None);
+        assert_eq!(format!("{event:?}"), "WebhookEvent::Unknown(..)");
+        match event {
+            knot_api::webhooks::WebhookEvent::Unknown(raw) => assert_eq!(&raw, webhook.payload()),
+            _ => panic!("the seed declares no webhooks"),
+        }
+    }
+}
