@@ -275,8 +275,17 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
         ));
     }
     out.push_str(
-        "            Self::Unknown(_) => ::std::option::Option::None,\n        }\n    }\n}\n\n",
+        "            Self::Unknown(_) => ::std::option::Option::None,\n        }\n    }\n\n",
     );
+    out.push_str("    /// The payload as JSON: a typed one re-serialized (only the fields its type lists),\n");
+    out.push_str("    /// an `Unknown` one as sent.\n");
+    out.push_str("    pub fn to_value(&self) -> ::serde_json::Value {\n        match self {\n");
+    for (variant, _) in &variants {
+        out.push_str(&format!(
+            "            Self::{variant}(payload) => ::serde_json::to_value(payload).unwrap_or_default(),\n"
+        ));
+    }
+    out.push_str("            Self::Unknown(payload) => payload.clone(),\n        }\n    }\n}\n\n");
 
     out.push_str("impl ::std::fmt::Debug for WebhookEvent {\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {\n        match self {\n");
     for (variant, _) in &variants {
