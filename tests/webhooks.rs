@@ -572,6 +572,17 @@ fn events_are_typed_when_the_spec_declares_them_and_raw_otherwise() {
         }
     }
 
+    // A value the schema's enum does not list yet (status is `enum: [DEGRADED,
+    // OPERATIONAL]` in the fixture) is kept: payload enums are open, like responses'.
+    let new_status = MERCHANT_BODY.replace("DEGRADED", "MAINTENANCE");
+    let webhook = verifier()
+        .verify(
+            &verifier().sign(new_status.as_bytes()).unwrap(),
+            new_status.as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(webhook.typed().unwrap().to_value()["status"], "MAINTENANCE");
+
     // A declared event whose payload does not fit its type: verification succeeds, typing
     // says so, and the payload is still there.
     let misfit = r#"{"event":"MERCHANT_STATUS_UPDATE","merchant":{"id":"nineteen"}}"#;

@@ -14,6 +14,10 @@
 //! `Unknown`. A webhook this cannot type (no JSON body, a schema that is not a component
 //! reference or a mapping, an event named twice, a type the generator did not emit) is
 //! left out with a note: it still arrives as `Unknown`.
+//!
+//! Payloads are data Knot sends us, so they get the response treatment of
+//! [`crate::adapt`] (open enums, unknown fields tolerated): each is also listed under
+//! `#/components/responses/Webhook{Schema}`, which adapt counts as a response.
 
 use std::collections::BTreeSet;
 
@@ -105,7 +109,50 @@ pub fn extract(doc: &mut Value, notes: &mut Notes) -> Vec<WebhookType> {
             at,
         });
     }
+    mark_as_received(doc, &out);
     out
+}
+
+/// Webhook payloads are data Knot sends, like responses: listing each under
+/// `components/responses` lets [`crate::adapt`] give them the response treatment (open
+/// enums, unknown fields tolerated). progenitor generates nothing for an unused response.
+fn mark_as_received(doc: &mut Value, webhooks: &[WebhookType]) {
+    let Some(components) = doc
+        .as_object_mut()
+        .and_then(|r| r.get_mut("components"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let Some(responses) = components
+        .entry("responses")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+    else {
+        return;
+    };
+    for webhook in webhooks {
+        let base = format!("Webhook{}", webhook.schema);
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|name| !responses.contains_key(name))
+            .expect("some suffix is free");
+        responses.insert(
+            name,
+            serde_json::json!({
+                "description": format!("The `{}` webhook's payload.", webhook.event),
+                "content": { "application/json": { "schema": {
+                    "$ref": format!("#/components/schemas/{}", escape(&webhook.schema))
+                } } }
+            }),
+        );
+    }
 }
 
 /// The webhook's request body schema (first operation with one, JSON media type).
