@@ -27,6 +27,7 @@
 //! - [`Error`]: one error type to match on.
 //! - [`contract`]: what the spec says about each operation, as data.
 //! - `mock` (feature `mock`): an in-process Knot stand-in for tests.
+//! - [`webhooks`]: verify Knot's webhook signatures, read the events.
 
 #![warn(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and feature `mock` (Cargo.toml metadata); feature-gated
@@ -38,6 +39,7 @@ pub mod ext;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+pub mod webhooks;
 
 /// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`).
 ///

@@ -8,6 +8,8 @@
 //! - injected faults come first: the next N requests get a 500, a delay, or any named
 //!   error example from the spec.
 //!
+//! [`MockKnot::deliver_webhook`] signs a webhook like Knot and POSTs it to your handler.
+//!
 //! Every request is recorded for assertions ([`MockKnot::received_requests`]). Built on
 //! `wiremock`, so the HTTP side is a real server, not hand-rolled.
 
@@ -22,6 +24,9 @@ use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
 use crate::contract::{self, OperationContract};
 use crate::ext::validation;
 use crate::{Credentials, KnotClient, KnotClientBuilder};
+
+mod webhook_delivery;
+pub use webhook_delivery::DeliveryError;
 
 /// The credentials a mock accepts unless told otherwise.
 pub const MOCK_CLIENT_ID: &str = "mock-client-id";

@@ -34,6 +34,8 @@ fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one(
         "tests/fixtures/good/knot-older.yaml",
         "tests/fixtures/good/knot-next.yaml",
         "tests/fixtures/good/knot-additive.yaml",
+        // Knot-shaped webhooks: payload types and the typed event enum compile.
+        "tests/fixtures/good/knot-webhooks.yaml",
         synthetic.to_str().unwrap(),
         "openapi/openapi.yaml",
     ] {

@@ -1,7 +1,8 @@
 //! Developer tool: run the pipeline on a spec and print a stage.
 //!
-//! `cargo run -p knot-codegen --example gen -- [--doc|--surface] SPEC`
-//! prints the generated client (default), the converted 3.0 document, or the API surface.
+//! `cargo run -p knot-codegen --example gen -- [--doc|--surface|--webhooks] SPEC`
+//! prints the generated client (default), the converted 3.0 document, the API surface,
+//! or the webhook event enum.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -9,7 +10,7 @@ fn main() {
         [path] => ("client", path.as_str()),
         [flag, path] => (flag.trim_start_matches("--"), path.as_str()),
         _ => {
-            eprintln!("usage: gen [--doc|--surface] SPEC");
+            eprintln!("usage: gen [--doc|--surface|--webhooks] SPEC");
             std::process::exit(2);
         }
     };
@@ -22,7 +23,9 @@ fn main() {
             for note in g.notes.summary() {
                 eprintln!("note: {note}");
             }
-            if mode == "surface" {
+            if mode == "webhooks" {
+                g.webhooks
+            } else if mode == "surface" {
                 let surface = knot_codegen::surface::extract(&g.client).expect("parses");
                 knot_codegen::surface::render(&surface, path)
             } else {
