@@ -562,7 +562,10 @@ async fn escaped_or_padded_echoes_of_the_secret_are_not_printed() {
             .build()
             .unwrap();
         let options = RequestOptions::new().max_retries(0);
-        let error = knot.create_session_with(&body(), options).await.unwrap_err();
+        let error = knot
+            .create_session_with(&body(), options)
+            .await
+            .unwrap_err();
         assert!(matches!(error, Error::Server(_)), "{error:?}");
         for shown in [error.to_string(), format!("{error:?}")] {
             assert!(!shown.contains(common::SECRET), "{shown}");

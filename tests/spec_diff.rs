@@ -804,6 +804,7 @@ fn unchecked(name: &str, doc: &Value) -> knot_codegen::PreparedSpec {
         doc: loaded.doc.clone(),
         loaded,
         notes: knot_codegen::Notes::default(),
+        webhooks: Vec::new(),
     }
 }
 
