@@ -106,22 +106,7 @@ fn is_unit_enum(e: &ItemEnum) -> bool {
 
 /// The wire value of a variant: its `#[serde(rename = "...")]`, else its name.
 fn wire_value(variant: &syn::Variant) -> String {
-    variant
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .find_map(|a| {
-            let mut found = None;
-            let _ = a.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    let value: syn::LitStr = meta.value()?.parse()?;
-                    found = Some(value.value());
-                }
-                Ok(())
-            });
-            found
-        })
-        .unwrap_or_else(|| variant.ident.to_string())
+    crate::surface::serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string())
 }
 
 /// typify's closed enum, reopened: the same variants plus one that keeps unknown values.

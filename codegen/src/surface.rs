@@ -193,7 +193,7 @@ fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
 }
 
 /// The value of `#[serde(rename = "...")]`, if present.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("serde"))
