@@ -5,13 +5,21 @@
 //! one of each change the semver policy calls minor), built through `KNOT_OPENAPI_SPEC`.
 //!
 //! Uses `target/downstream` so the main build's artifacts are not disturbed; the first run
-//! compiles the dependencies once.
+//! compiles the dependencies once. Its lockfile is not kept in git: each run starts from
+//! the workspace's `Cargo.lock` (copied, git-ignored), so the downstream crate resolves to
+//! exactly the versions the workspace was tested with and a new knot-api dependency never
+//! leaves a stale lockfile behind.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn cargo(args: &[&str], spec: Option<&str>) -> Output {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("Cargo.lock"),
+        root.join("tests/downstream/Cargo.lock"),
+    )
+    .expect("the workspace lockfile is copied for the downstream crate");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
@@ -20,7 +28,7 @@ fn cargo(args: &[&str], spec: Option<&str>) -> Output {
     command
         .current_dir(root.join("tests/downstream"))
         .args(args)
-        .args(["--quiet", "--locked"])
+        .args(["--quiet"])
         .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")
         .env_remove("KNOT_OPENAPI_SPEC");
