@@ -30,18 +30,18 @@ fn knot_shaped_webhooks_become_types_and_an_open_enum() {
         authenticated[..800]
             .contains("pub external_user_id: ::std::option::Option<::std::string::String>")
     );
-    // Payloads are received data, treated like responses: enums open (a new value is
-    // kept), the closed enum still generated as a companion.
+    // Payloads are received data, treated like responses: their enums are open (a new
+    // value is kept in `Unknown`), used directly as the field's type.
     let merchant = &generated.client[generated
         .client
         .find("pub struct MerchantStatusUpdate {")
         .unwrap()..];
-    assert!(merchant[..600].contains("pub status: ::std::string::String"));
-    assert!(
-        generated
-            .client
-            .contains("pub enum MerchantStatusUpdateStatus {")
-    );
+    assert!(merchant[..600].contains("pub status: MerchantStatusUpdateStatus,"));
+    let status = &generated.client[generated
+        .client
+        .find("pub enum MerchantStatusUpdateStatus {")
+        .unwrap()..];
+    assert!(status[..1200].contains("Unknown(::std::string::String)"), "{}", &status[..1200]);
     // Webhooks are not client operations.
     assert!(!generated.client.contains("fn authenticated"));
 
