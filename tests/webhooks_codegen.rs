@@ -41,7 +41,11 @@ fn knot_shaped_webhooks_become_types_and_an_open_enum() {
         .client
         .find("pub enum MerchantStatusUpdateStatus {")
         .unwrap()..];
-    assert!(status[..1200].contains("Unknown(::std::string::String)"), "{}", &status[..1200]);
+    assert!(
+        status[..1200].contains("Unknown(::std::string::String)"),
+        "{}",
+        &status[..1200]
+    );
     // Webhooks are not client operations.
     assert!(!generated.client.contains("fn authenticated"));
 
