@@ -208,6 +208,8 @@ pub(crate) async fn execute(
     plan: &Plan<'_>,
 ) -> reqwest::Result<Response> {
     let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
+    // Every attempt goes to the same URL; the guard compares the answer's origin with it.
+    let url = request.url().clone();
     let mut retry = 0;
     loop {
         let remaining = plan
@@ -226,7 +228,6 @@ pub(crate) async fn execute(
         } else {
             None
         };
-        let url = request.url().clone();
         let started =
             tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG).then(Instant::now);
         let result = client.execute(request).await;
