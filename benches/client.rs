@@ -61,7 +61,7 @@ fn validation(quick: bool) {
         black_box(serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap());
     });
     let validate = per_op(n, || {
-        knot_api::ext::validation::validate_body("session_create", black_box(&bytes)).unwrap();
+        knot_api::__private::validate_body("session_create", black_box(&bytes)).unwrap();
     });
     println!(
         "validation: {validate:.0} ns per request of a {}-byte body (for scale: parsing it into a serde_json::Value takes {parse:.0} ns); goal < 1000 ns",
@@ -146,7 +146,7 @@ fn round_trips(quick: bool, server: Server, rounds: usize) {
         let body = body();
 
         let client_call = || async {
-            let session = knot.create_session(&body).await.unwrap();
+            let session = knot.create_session(body.clone()).await.unwrap();
             black_box(session);
         };
         let raw_call = || async {

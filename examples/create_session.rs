@@ -16,9 +16,10 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+use std::collections::HashMap;
+
 use knot_api::mock::MockKnot;
-use knot_api::{Error, KnotClient};
-use serde_json::{Map, Value};
+use knot_api::{Error, KnotClient, types};
 
 const USAGE: &str = "usage: create_session --type TYPE --external-user-id ID [--card-id ID] \
 [--email EMAIL] [--phone-number E164] [--processor-token TOKEN] [--metadata KEY=VALUE]...";
@@ -26,7 +27,7 @@ const USAGE: &str = "usage: create_session --type TYPE --external-user-id ID [--
 /// What the command line asks for.
 enum Command {
     Help,
-    Create(Map<String, Value>),
+    Create(Box<types::builder::SessionCreateBody>),
 }
 
 #[tokio::main]
@@ -68,7 +69,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    match client.create_session(&Value::Object(body)).await {
+    match client.create_session(*body).await {
         Ok(session) => {
             let line = serde_json::json!({ "session": session.expose_token() });
             println!("{line}");
@@ -114,10 +115,11 @@ fn quoted(text: &str) -> String {
     }
 }
 
-/// Flags to the JSON body. Values are sent as given; validation happens in the client.
+/// Flags to the request. Values are sent as given; the client validates them (a missing
+/// field is reported by the client, in Knot's words).
 fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
-    let mut body = Map::new();
-    let mut metadata = Map::new();
+    let mut body = types::SessionCreateBody::builder();
+    let mut metadata = HashMap::new();
     let mut args = args.map(utf8);
     while let Some(flag) = args.next() {
         let flag = flag?;
@@ -128,33 +130,48 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
             Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
             _ => (flag.clone(), None),
         };
-        let field = match name.as_str() {
-            "--type" => "type",
-            "--external-user-id" => "external_user_id",
-            "--card-id" => "card_id",
-            "--email" => "email",
-            "--phone-number" => "phone_number",
-            "--processor-token" => "processor_token",
-            "--metadata" => "metadata",
-            other => return Err(format!("unknown argument `{}`", quoted(other))),
-        };
+        const FLAGS: [&str; 7] = [
+            "--type",
+            "--external-user-id",
+            "--card-id",
+            "--email",
+            "--phone-number",
+            "--processor-token",
+            "--metadata",
+        ];
+        if !FLAGS.contains(&name.as_str()) {
+            return Err(format!("unknown argument `{}`", quoted(&name)));
+        }
         let value = match inline {
             Some(v) => v,
             None => args
                 .next()
                 .ok_or_else(|| format!("`{name}` needs a value"))??,
         };
-        if field == "metadata" {
-            let (key, v) = value
-                .split_once('=')
-                .ok_or_else(|| format!("--metadata takes KEY=VALUE, got `{}`", quoted(&value)))?;
-            metadata.insert(key.to_owned(), Value::String(v.to_owned()));
-        } else {
-            body.insert(field.to_owned(), Value::String(value));
-        }
+        body = match name.as_str() {
+            "--type" => body.type_(
+                value
+                    .parse::<types::SessionCreateBodyType>()
+                    .map_err(|_| format!("The selected type `{}` is invalid.", quoted(&value)))?,
+            ),
+            "--external-user-id" => body.external_user_id(value),
+            "--card-id" => body.card_id(value),
+            "--email" => body.email(value),
+            "--phone-number" => body.phone_number(value),
+            "--processor-token" => body.processor_token(value),
+            _ => {
+                let (key, v) = value.split_once('=').ok_or_else(|| {
+                    format!("--metadata takes KEY=VALUE, got `{}`", quoted(&value))
+                })?;
+                let v = types::SessionCreateBodyMetadataValue::try_from(v.to_owned())
+                    .map_err(|e| format!("--metadata {}: {e}", quoted(key)))?;
+                metadata.insert(key.to_owned(), v);
+                body
+            }
+        };
     }
     if !metadata.is_empty() {
-        body.insert("metadata".into(), Value::Object(metadata));
+        body = body.metadata(metadata);
     }
-    Ok(Command::Create(body))
+    Ok(Command::Create(Box::new(body)))
 }

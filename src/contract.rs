@@ -67,11 +67,6 @@ pub fn operation(operation_id: &str) -> Option<&'static OperationContract> {
 }
 
 impl OperationContract {
-    /// The body field with this name, if the spec has it.
-    pub fn field(&self, name: &str) -> Option<&'static FieldContract> {
-        self.body_fields.iter().find(|f| f.name == name)
-    }
-
     /// The error example with this name, if the spec has it.
     pub fn error_example(&self, name: &str) -> Option<&'static ErrorExample> {
         self.error_examples.iter().find(|e| e.name == name)

@@ -5,27 +5,44 @@
 //! for what the spec cannot say: HTTP Basic auth, Knot's validation rules, retry on
 //! HTTP 500, and an error type that keeps everything Knot sent.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), knot_api::Error> {
-//! use knot_api::{KnotClient, types};
+//! ```
+//! use knot_api::{KnotClient, Session, types};
 //!
-//! let knot = KnotClient::builder()
-//!     .credentials("client-id", "secret")
-//!     .build()?;
-//! let body = types::SessionCreateBody::builder()
-//!     .type_(types::SessionCreateBodyType::CardSwitcher)
-//!     .external_user_id("user-123")
-//!     .card_id(Some("card-456".to_owned()));
-//! let session = knot.create_session(&types::SessionCreateBody::try_from(body).unwrap()).await?;
-//! println!("session expires at {}", session.expires_at());
+//! async fn start_card_switcher(knot: &KnotClient) -> knot_api::Result<Session> {
+//!     knot.create_session(
+//!         types::SessionCreateBody::builder()
+//!             .type_(types::SessionCreateBodyType::CardSwitcher)
+//!             .external_user_id("user-123")
+//!             .card_id("card-456"),
+//!     )
+//!     .await
+//! }
+//!
+//! // Every operation of the spec, the same way: build, `send()`, `?`.
+//! async fn raw_answer(knot: &KnotClient) -> knot_api::Result<types::SessionCreateResponse> {
+//!     knot.session_create()
+//!         .body(
+//!             types::SessionCreateBody::builder()
+//!                 .type_(types::SessionCreateBodyType::Link)
+//!                 .external_user_id("user-123"),
+//!         )
+//!         .send()
+//!         .await
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> knot_api::Result<()> {
+//! # let mock = knot_api::mock::MockKnot::start().await;
+//! # let knot = mock.client();
+//! # assert!(!start_card_switcher(&knot).await?.expose_token().is_empty());
+//! # assert!(raw_answer(&knot).await?.session.is_some());
 //! # Ok(()) }
 //! ```
 //!
-//! - [`KnotClient`] ([`ext`]): the client to use; [`KnotClient::api`] reaches every
-//!   generated operation with the same auth, validation and retry.
+//! - [`KnotClient`]: one method per operation, each returning a builder from
+//!   [`operations`] whose `send()` validates, authenticates, retries and returns
+//!   [`Result`]; `.options(`[`RequestOptions`]`)` for one call's extras.
 //! - [`types`]: the spec's schemas as Rust types (serde, `schemars::JsonSchema`, builders).
-//! - [`Error`]: one error type to match on.
-//! - [`contract`]: what the spec says about each operation, as data.
+//! - [`Error`]: one error type to match on; [`Result`] its alias.
 //! - `mock` (feature `mock`): an in-process Knot stand-in for tests.
 //! - [`webhooks`]: verify Knot's webhook signatures, read the events.
 
@@ -34,18 +51,25 @@
 // items are then marked as such.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod contract;
-pub mod ext;
+mod contract;
+mod ext;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod webhooks;
 
-/// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`).
-///
-/// Its operations run through [`ext::hooks`]; use it through [`KnotClient::api`].
-#[allow(missing_docs, clippy::all, rustdoc::all)]
-pub mod generated {
+/// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`), reshaped
+/// by knot-codegen so that every operation runs through [`ext`]. Private: its `types`
+/// and operation builders are re-exported below.
+#[allow(
+    missing_docs,
+    clippy::all,
+    rustdoc::all,
+    dead_code,
+    unused_imports,
+    private_interfaces
+)]
+mod generated {
     include!(concat!(env!("OUT_DIR"), "/knot_client.rs"));
 }
 
@@ -56,11 +80,27 @@ pub use ext::error::{
     ApiError, BodyTooLargeError, ConfigError, DecodeError, Error, RedirectError, Result,
     ServerError, TransportError,
 };
+pub use ext::optional::IntoOptional;
 pub use ext::options::RequestOptions;
-pub use ext::retry::RetryPolicy;
-pub use ext::session::Session;
+pub use ext::retry::{MAX_RETRIES_CEILING, RetryPolicy};
+pub use ext::session::{SESSION_LIFETIME, Session};
 pub use ext::validation::ValidationError;
 pub use generated::types;
+pub use progenitor_client::{ByteStream, ResponseValue};
+
+/// The request builders of the spec's operations, one per operation: what
+/// `knot.session_create()` and its siblings return. Set the parts, then `.send()`.
+pub mod operations {
+    pub use crate::generated::builder::*;
+}
+
+/// Not part of the public API: reached by this crate's tests and benchmarks only, and
+/// may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
+    pub use crate::ext::validation::{validate_body, validate_value};
+}
 
 /// The README's Rust example, compiled as a doctest so it cannot rot.
 #[cfg(doctest)]

@@ -149,10 +149,10 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
     assert_eq!(shapes.len(), 16);
     for (name, body, options) in shapes {
         let response = knot
-            .call_with_response(
-                options.clone(),
-                knot.api().session_create().body(body.clone()).send(),
-            )
+            .session_create()
+            .body(body.clone())
+            .options(options.clone())
+            .send_with_response()
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(response.status(), 200, "{name}");
@@ -166,10 +166,9 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
             Some("915efe72-5136-4652-z91q-d9d48003c102"),
             "{name}"
         );
-        // The hand-written path sends the same shape.
-        let body = types::SessionCreateBody::try_from(body).unwrap();
+        // `create_session` is the same operation with a typed result.
         let session = knot
-            .create_session_with(&body, options)
+            .create_session_with(body, options)
             .await
             .unwrap_or_else(|e| panic!("{name} via create_session: {e}"));
         assert_eq!(
@@ -179,10 +178,12 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
     }
 
     // Forced responses come back as the right error variants with their bodies.
-    let body = json!({ "type": "link", "external_user_id": "user-1" });
+    let body = types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::Link)
+        .external_user_id("user-1");
     let forced = |prefer: &str| RequestOptions::new().header("Prefer", prefer);
     let error = knot
-        .create_session_with(&body, forced("code=500"))
+        .create_session_with(body.clone(), forced("code=500"))
         .await
         .unwrap_err();
     let Error::Server(e) = &error else {
@@ -206,7 +207,7 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
         {
             let prefer = format!("code={status}, example={name}");
             let error = knot
-                .create_session_with(&body, forced(&prefer))
+                .create_session_with(body.clone(), forced(&prefer))
                 .await
                 .unwrap_err();
             let Error::Api(api) = &error else {
@@ -239,20 +240,34 @@ async fn prism_agrees_that_what_we_refuse_is_invalid() {
         .unwrap();
     let eleven: serde_json::Map<String, Value> =
         (0..11).map(|i| (format!("k{i}"), json!("v"))).collect();
-    for body in [
-        json!({ "external_user_id": "u" }),
-        json!({ "type": "rocket", "external_user_id": "u" }),
-        json!({ "type": "link", "external_user_id": "u", "metadata": eleven }),
-        json!({ "type": "link", "external_user_id": "u", "metadata": { "k": "x".repeat(501) } }),
-        json!({ "type": "link", "external_user_id": "u", "processor_token": 42 }),
+    // Each: a valid `link` body with one field overridden on the wire.
+    let link = || {
+        types::SessionCreateBody::builder()
+            .type_(types::SessionCreateBodyType::Link)
+            .external_user_id("u")
+    };
+    for (field, value) in [
+        ("type", Value::Null),
+        ("type", json!("rocket")),
+        ("metadata", Value::Object(eleven)),
+        ("metadata", json!({ "k": "x".repeat(501) })),
+        ("processor_token", json!(42)),
     ] {
-        let strict = client(&prism.url).create_session(&body).await.unwrap_err();
-        assert!(strict.is_validation(), "we refuse {body}");
-        let error = relaxed.create_session(&body).await.unwrap_err();
+        let shown = format!("{field} = {value}");
+        let wire = || RequestOptions::new().extra_body(field, value.clone());
+        let strict = client(&prism.url)
+            .create_session_with(link(), wire())
+            .await
+            .unwrap_err();
+        assert!(strict.is_validation(), "we refuse {shown}");
+        let error = relaxed
+            .create_session_with(link(), wire())
+            .await
+            .unwrap_err();
         assert_eq!(
             error.status().map(|s| s.as_u16()),
             Some(400),
-            "Prism flags {body}: {error}"
+            "Prism flags {shown}: {error}"
         );
     }
 }

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use base64::Engine as _;
-use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy};
+use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy, types};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,8 +15,27 @@ fn ok_session() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({ "session": "CANARY-SESSION-1a2b" }))
 }
 
-fn valid_body() -> Value {
-    json!({ "type": "card_switcher", "external_user_id": "user-1", "card_id": "card-1" })
+fn valid_body() -> types::builder::SessionCreateBody {
+    switcher().external_user_id("user-1").card_id("card-1")
+}
+
+/// A `link` body for user `u`.
+fn link() -> types::builder::SessionCreateBody {
+    types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::Link)
+        .external_user_id("u")
+}
+
+/// A `card_switcher` body for user `u`, without a card.
+fn switcher() -> types::builder::SessionCreateBody {
+    types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::CardSwitcher)
+        .external_user_id("u")
+}
+
+/// Options overriding one body field on the wire (what the typed builder cannot express).
+fn wire(field: &str, value: Value) -> RequestOptions {
+    RequestOptions::new().extra_body(field, value)
 }
 
 async fn count(server: &MockServer) -> usize {
@@ -27,7 +46,7 @@ async fn count(server: &MockServer) -> usize {
 async fn sends_the_exact_basic_authorization_header() {
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
-    knot.create_session(&valid_body()).await.unwrap();
+    knot.create_session(valid_body()).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let expected = format!(
         "Basic {}",
@@ -58,102 +77,116 @@ async fn generated_operations_get_the_same_auth() {
     );
 }
 
-/// Each rule, with the message Knot would send, and the server receiving nothing.
+/// Each rule, with the message Knot would send, and the server receiving nothing: what
+/// the typed builder can express through it, the rest as wire overrides
+/// (`RequestOptions::extra_body`), which are validated the same way.
 #[tokio::test]
 async fn every_validation_rule_refuses_before_sending() {
     let long = "x".repeat(501);
     let eleven: serde_json::Map<String, Value> =
         (0..11).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let none = RequestOptions::new;
     let cases = [
         (
-            json!({ "external_user_id": "u" }),
+            types::SessionCreateBody::builder().external_user_id("u"),
+            none(),
             "type",
             "The type field is required.",
         ),
         (
-            json!({ "type": null, "external_user_id": "u" }),
+            link(),
+            wire("type", Value::Null),
             "type",
             "The type field is required.",
         ),
         (
-            json!({ "type": "rocket", "external_user_id": "u" }),
+            link(),
+            wire("type", json!("rocket")),
             "type",
             "The selected type is invalid.",
         ),
         (
-            json!({ "type": "link" }),
+            types::SessionCreateBody::builder().type_(types::SessionCreateBodyType::Link),
+            none(),
             "external_user_id",
             "The external user id field is required.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "   " }),
+            link().external_user_id("   "),
+            none(),
             "external_user_id",
             "The external user id field is required.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "" }),
+            link().external_user_id(""),
+            none(),
             "external_user_id",
             "The external user id field is required.",
         ),
         (
-            json!({ "type": "card_switcher", "external_user_id": "u" }),
+            switcher(),
+            none(),
             "card_id",
             "The card_id field is required when type = card_switcher.",
         ),
         (
-            json!({ "type": "card_switcher", "external_user_id": "u", "card_id": null }),
+            switcher(),
+            wire("card_id", Value::Null),
             "card_id",
             "The card_id field is required when type = card_switcher.",
         ),
         (
-            json!({ "type": "card_switcher", "external_user_id": "u", "card_id": " " }),
+            switcher().card_id(" "),
+            none(),
             "card_id",
             "The card_id field is required when type = card_switcher.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "email": "not-an-email" }),
+            link().email("not-an-email"),
+            none(),
             "email",
             "The email must be a valid email address.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "phone_number": "555-1234" }),
+            link().phone_number("555-1234"),
+            none(),
             "phone_number",
             "The phone number format is invalid.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "processor_token": 42 }),
+            link(),
+            wire("processor_token", json!(42)),
             "processor_token",
             "The processor token must be a string.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "metadata": eleven }),
+            link(),
+            wire("metadata", Value::Object(eleven)),
             "metadata",
             "The metadata may not have more than 10 items.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "metadata": { "k": long } }),
+            link(),
+            wire("metadata", json!({ "k": long })),
             "metadata",
             "The metadata.k may not be greater than 500 characters.",
         ),
         (
-            json!({ "type": "link", "external_user_id": "u", "metadata": { "k": 1 } }),
+            link(),
+            wire("metadata", json!({ "k": 1 })),
             "metadata",
             "The metadata.k must be a string.",
-        ),
-        (
-            json!(["not", "an", "object"]),
-            "",
-            "The request body must be a JSON object.",
         ),
     ];
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
-    for (body, field, message) in cases {
-        let error = knot.create_session(&body).await.unwrap_err();
+    for (body, options, field, message) in cases {
+        let shown = format!("{body:?} {options:?}");
+        let error = knot.create_session_with(body, options).await.unwrap_err();
         let Error::Validation(v) = &error else {
-            panic!("{body}: expected a validation error, got {error:?}")
+            panic!("{shown}: expected a validation error, got {error:?}")
         };
-        assert_eq!((v.field(), v.error_message()), (field, message), "{body}");
+        assert_eq!((v.field(), v.error_message()), (field, message), "{shown}");
         assert_eq!(v.error_type(), "INVALID_REQUEST");
         assert_eq!(v.error_code(), "INVALID_FIELD");
         assert_eq!(
@@ -188,10 +221,7 @@ async fn generated_operations_are_validated_in_knots_words() {
             "The card_id field is required when type = card_switcher.",
         ),
     ] {
-        let error = knot
-            .call(knot.api().session_create().body(body).send())
-            .await
-            .unwrap_err();
+        let error = knot.session_create().body(body).send().await.unwrap_err();
         let Error::Validation(v) = error else {
             panic!("{error:?}")
         };
@@ -204,22 +234,24 @@ async fn generated_operations_are_validated_in_knots_words() {
 async fn valid_optional_fields_pass_and_validation_can_be_turned_off() {
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
-    let body = json!({
-        "type": "vault", "external_user_id": "u", "card_id": null,
-        "email": "ada.lovelace@gmail.com", "phone_number": "+11234567890",
-        "processor_token": null, "metadata": { "trace_id": "def456" },
-    });
-    knot.create_session(&body).await.unwrap();
+    let metadata: std::collections::HashMap<String, types::SessionCreateBodyMetadataValue> =
+        [("trace_id".to_owned(), "def456".parse().unwrap())].into();
+    let body = types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::Vault)
+        .external_user_id("u")
+        .card_id(None)
+        .email("ada.lovelace@gmail.com")
+        .phone_number("+11234567890")
+        .processor_token(None)
+        .metadata(metadata);
+    knot.create_session(body).await.unwrap();
     let relaxed = KnotClient::builder()
         .base_url(server.uri())
         .credentials("id", "secret")
         .validation(false)
         .build()
         .unwrap();
-    relaxed
-        .create_session(&json!({ "type": "card_switcher", "external_user_id": "u" }))
-        .await
-        .unwrap();
+    relaxed.create_session(switcher()).await.unwrap();
     assert_eq!(count(&server).await, 2);
 }
 
@@ -228,18 +260,15 @@ async fn extra_body_fields_are_sent() {
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
     let options = RequestOptions::new().extra_body("merchant_id", 45);
-    knot.create_session_with(&valid_body(), options.clone())
+    knot.create_session_with(valid_body(), options.clone())
         .await
         .unwrap();
-    knot.call_with(
-        options,
-        knot.api()
-            .session_create()
-            .body(common::card_switcher_body())
-            .send(),
-    )
-    .await
-    .unwrap();
+    knot.session_create()
+        .body(common::card_switcher_body())
+        .options(options)
+        .send()
+        .await
+        .unwrap();
     for request in server.received_requests().await.unwrap() {
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         assert_eq!(body["merchant_id"], 45);
@@ -251,7 +280,7 @@ async fn extra_body_fields_are_sent() {
 async fn retries_500_then_succeeds_with_three_requests() {
     let server = common::flaky_server(2, ok_session()).await;
     let knot = common::client(&server.uri());
-    let session = knot.create_session(&valid_body()).await.unwrap();
+    let session = knot.create_session(valid_body()).await.unwrap();
     assert_eq!(session.expose_token(), "CANARY-SESSION-1a2b");
     assert_eq!(count(&server).await, 3);
 }
@@ -270,7 +299,7 @@ async fn gives_up_after_three_attempts_keeping_the_last_body() {
             .await;
     }
     let knot = common::client(&server.uri());
-    let error = knot.create_session(&valid_body()).await.unwrap_err();
+    let error = knot.create_session(valid_body()).await.unwrap_err();
     let Error::Server(e) = &error else {
         panic!("{error:?}")
     };
@@ -300,7 +329,7 @@ async fn client_errors_are_never_retried() {
         )
         .await;
         let knot = common::client(&server.uri());
-        let error = knot.create_session(&valid_body()).await.unwrap_err();
+        let error = knot.create_session(valid_body()).await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(
             count(&server).await,
@@ -320,7 +349,7 @@ async fn connection_failures_are_retried_then_reported() {
         .port();
     let (events, _guard) = capture_tracing();
     let knot = common::client(&format!("http://127.0.0.1:{port}"));
-    let error = knot.create_session(&valid_body()).await.unwrap_err();
+    let error = knot.create_session(valid_body()).await.unwrap_err();
     let Error::Transport(t) = &error else {
         panic!("{error:?}")
     };
@@ -352,7 +381,7 @@ async fn retry_after_is_honoured_and_traced() {
         &server.uri(),
         RetryPolicy::default().with_base_delay(Duration::from_secs(3600)),
     );
-    knot.create_session(&valid_body()).await.unwrap();
+    knot.create_session(valid_body()).await.unwrap();
     let log = events.text();
     assert!(log.contains("delay_ms=150"), "{log}");
     assert!(log.contains("attempt=2"), "{log}");
@@ -360,7 +389,7 @@ async fn retry_after_is_honoured_and_traced() {
 
 #[test]
 fn retry_after_parses_seconds_and_http_dates_and_is_capped() {
-    use knot_api::ext::retry::retry_after;
+    use knot_api::__private::retry_after;
     use reqwest::header::{HeaderMap, HeaderValue};
     let mut headers = HeaderMap::new();
     headers.insert("retry-after", HeaderValue::from_static("3"));
@@ -414,7 +443,7 @@ async fn a_slow_server_hits_the_timeout_without_retry() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let error = knot.create_session(&valid_body()).await.unwrap_err();
+    let error = knot.create_session(valid_body()).await.unwrap_err();
     let Error::Transport(t) = &error else {
         panic!("{error:?}")
     };
@@ -433,7 +462,7 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
     })))
     .await;
     let error = common::client(&server.uri())
-        .create_session(&valid_body())
+        .create_session(valid_body())
         .await
         .unwrap_err();
     let Error::Api(api) = &error else {
@@ -450,7 +479,7 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
     )
     .await;
     let knot = common::client_with(&server.uri(), RetryPolicy::none());
-    let error = knot.create_session(&valid_body()).await.unwrap_err();
+    let error = knot.create_session(valid_body()).await.unwrap_err();
     let Error::Server(e) = &error else {
         panic!("{error:?}")
     };
@@ -462,7 +491,7 @@ async fn unknown_error_codes_and_non_json_bodies_are_kept() {
     let server =
         common::server_answering(ResponseTemplate::new(200).set_body_string("not json")).await;
     let error = common::client(&server.uri())
-        .create_session(&valid_body())
+        .create_session(valid_body())
         .await
         .unwrap_err();
     let Error::Decode(d) = &error else {
@@ -478,7 +507,7 @@ async fn extra_response_fields_do_not_matter() {
     })))
     .await;
     let session = common::client(&server.uri())
-        .create_session(&valid_body())
+        .create_session(valid_body())
         .await
         .unwrap();
     assert_eq!(session.expose_token(), "s-2");
@@ -492,8 +521,8 @@ async fn two_hundred_concurrent_calls_through_one_client() {
     for i in 0..200 {
         let knot = knot.clone();
         tasks.spawn(async move {
-            let body = json!({ "type": "link", "external_user_id": format!("user-{i}") });
-            knot.create_session(&body).await.map(|s| s.into_token())
+            let body = link().external_user_id(format!("user-{i}"));
+            knot.create_session(body).await.map(|s| s.into_token())
         });
     }
     let mut ok = 0;
@@ -552,7 +581,7 @@ async fn canaries_never_leak() {
     let server = common::flaky_server(1, ok_session()).await;
     let (events, _guard) = capture_tracing();
     let knot = common::client(&server.uri());
-    let session = knot.create_session(&valid_body()).await.unwrap();
+    let session = knot.create_session(valid_body()).await.unwrap();
     let credentials = knot.credentials().unwrap().clone();
     let decode_error = {
         let s = common::server_answering(
@@ -561,14 +590,11 @@ async fn canaries_never_leak() {
         )
         .await;
         common::client(&s.uri())
-            .create_session(&valid_body())
+            .create_session(valid_body())
             .await
             .unwrap_err()
     };
-    let validation_error = knot
-        .create_session(&json!({ "type": "card_switcher", "external_user_id": "u" }))
-        .await
-        .unwrap_err();
+    let validation_error = knot.create_session(switcher()).await.unwrap_err();
     let mut shown = vec![
         format!("{knot:?}"),
         format!("{credentials:?}"),
@@ -578,7 +604,7 @@ async fn canaries_never_leak() {
         format!("{decode_error}"),
         format!("{validation_error:?}"),
         format!("{validation_error}"),
-        format!("{:?}", knot.api()),
+        format!("{:?}", knot.session_create().body(valid_body())),
         events.text(),
     ];
     let auth = base64::engine::general_purpose::STANDARD.encode(format!(

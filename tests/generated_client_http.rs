@@ -58,7 +58,7 @@ async fn documented_error_examples_come_back_as_api_errors_with_every_field() {
             serde_json::from_slice::<serde_json::Value>(api.body()).unwrap(),
             body
         );
-        let typed: knot_api::types::Error = api.decode().unwrap();
+        let typed: knot_api::types::ErrorBody = api.decode().unwrap();
         assert_eq!(
             typed.error_message.as_deref(),
             body["error_message"].as_str()

@@ -7,11 +7,14 @@ mod common;
 use std::time::Duration;
 
 use common::hostile::{HostileServer, Reply, response, session_ok};
-use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy};
-use serde_json::{Value, json};
+use knot_api::{Error, KnotClient, RequestOptions, RetryPolicy, types};
+use serde_json::json;
 
-fn body() -> Value {
-    json!({ "type": "card_switcher", "external_user_id": "u-1", "card_id": "c-1" })
+fn body() -> types::builder::SessionCreateBody {
+    types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::CardSwitcher)
+        .external_user_id("u-1")
+        .card_id("c-1")
 }
 
 fn client(uri: &str) -> KnotClient {
@@ -65,10 +68,7 @@ async fn retry_after_of_any_form_never_panics() {
         .await;
         let knot = client(&server.uri());
         let options = RequestOptions::new().total_timeout(Duration::from_millis(1500));
-        let error = knot
-            .create_session_with(&body(), options)
-            .await
-            .unwrap_err();
+        let error = knot.create_session_with(body(), options).await.unwrap_err();
         assert_eq!(
             error.status().map(|s| s.as_u16()),
             Some(503),
@@ -83,7 +83,7 @@ async fn retry_after_of_any_form_never_panics() {
 
 #[test]
 fn retry_after_values_are_capped_or_ignored() {
-    use knot_api::ext::retry::{MIN_SERVER_DELAY, retry_after};
+    use knot_api::__private::{MIN_SERVER_DELAY, retry_after};
     use reqwest::header::{HeaderMap, HeaderValue};
     let parse = |name: &'static str, value: &'static str| {
         let mut headers = HeaderMap::new();
@@ -130,7 +130,7 @@ async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
         )
         .build()
         .unwrap();
-    let error = knot.create_session(&body()).await.unwrap_err();
+    let error = knot.create_session(body()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(
         server.seen().len(),
@@ -143,7 +143,7 @@ async fn retries_have_a_ceiling_and_can_be_off_per_operation() {
         .retry_policy(RetryPolicy::default().with_operation_max_retries("session_create", 0))
         .build()
         .unwrap();
-    knot.create_session(&body()).await.unwrap_err();
+    knot.create_session(body()).await.unwrap_err();
     assert_eq!(server.seen().len(), 1, "retries off for session_create");
 }
 
@@ -159,7 +159,7 @@ async fn an_endless_success_body_ends_the_attempt_with_what_was_read() {
         .build()
         .unwrap();
     for error in [
-        knot.create_session(&body()).await.unwrap_err(),
+        knot.create_session(body()).await.unwrap_err(),
         common::generated_session_create(&knot).await.unwrap_err(),
     ] {
         let Error::BodyTooLarge(e) = &error else {
@@ -180,7 +180,7 @@ async fn a_declared_length_over_the_limit_is_refused_before_reading() {
     let server = HostileServer::always(Reply::Raw(head.as_bytes().to_vec())).await;
     let knot = client(&server.uri());
     let error = knot
-        .create_session_with(&body(), RequestOptions::new().max_retries(0))
+        .create_session_with(body(), RequestOptions::new().max_retries(0))
         .await
         .unwrap_err();
     let Error::BodyTooLarge(e) = &error else {
@@ -205,7 +205,7 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
         let location = format!("http://user:hunter2@{}/steal", elsewhere.addr);
         let server = HostileServer::always(response(status, &[("location", &location)], b"")).await;
         let knot = client(&server.uri());
-        let error = knot.create_session(&body()).await.unwrap_err();
+        let error = knot.create_session(body()).await.unwrap_err();
         let Error::Redirect(e) = &error else {
             panic!("{status}: {error:?}")
         };
@@ -238,7 +238,7 @@ async fn a_session_from_another_origin_is_never_accepted() {
         .http_client(following)
         .build()
         .unwrap();
-    let error = knot.create_session(&body()).await.unwrap_err();
+    let error = knot.create_session(body()).await.unwrap_err();
     let Error::Redirect(e) = &error else {
         panic!("{error:?}")
     };
@@ -282,10 +282,7 @@ async fn echoed_credentials_are_scrubbed_from_everything_printed() {
     let knot = client(&server.uri());
     for _ in 0..3 {
         let options = RequestOptions::new().max_retries(0);
-        let error = knot
-            .create_session_with(&body(), options)
-            .await
-            .unwrap_err();
+        let error = knot.create_session_with(body(), options).await.unwrap_err();
         for shown in [error.to_string(), format!("{error:?}")] {
             assert!(!shown.contains(common::SECRET), "{shown}");
             assert!(!shown.contains(&basic()), "{shown}");
@@ -319,10 +316,7 @@ async fn server_text_prints_as_one_bounded_escaped_line() {
         let server = HostileServer::always(response(status, &[], body_text.as_bytes())).await;
         let knot = client(&server.uri());
         let options = RequestOptions::new().max_retries(0);
-        let error = knot
-            .create_session_with(&body(), options)
-            .await
-            .unwrap_err();
+        let error = knot.create_session_with(body(), options).await.unwrap_err();
         for shown in [error.to_string(), format!("{error:?}")] {
             assert_eq!(shown.lines().count(), 1, "{status}: {shown}");
             assert!(shown.len() < 1_000, "{status}: {} chars", shown.len());
@@ -350,7 +344,7 @@ async fn a_silent_server_hits_the_call_deadline() {
         .total_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let error = knot.create_session(&body()).await.unwrap_err();
+    let error = knot.create_session(body()).await.unwrap_err();
     let Error::Transport(e) = &error else {
         panic!("{error:?}")
     };
@@ -359,10 +353,7 @@ async fn a_silent_server_hits_the_call_deadline() {
     // Per call, too.
     let knot = client(&server.uri());
     let options = RequestOptions::new().total_timeout(Duration::from_millis(200));
-    let error = knot
-        .create_session_with(&body(), options)
-        .await
-        .unwrap_err();
+    let error = knot.create_session_with(body(), options).await.unwrap_err();
     assert!(
         matches!(&error, Error::Transport(e) if e.is_timeout()),
         "{error}"
@@ -403,7 +394,7 @@ async fn per_call_headers_are_checked_before_sending() {
     for (name, value, expected) in cases {
         let options = RequestOptions::new().header(name, value);
         let error = knot
-            .create_session_with(&body(), options.clone())
+            .create_session_with(body(), options.clone())
             .await
             .unwrap_err();
         let Error::Config(e) = &error else {
@@ -418,7 +409,7 @@ async fn per_call_headers_are_checked_before_sending() {
     assert!(server.seen().is_empty(), "{:?}", server.seen());
     // A valid custom header goes through.
     let options = RequestOptions::new().header("x-trace-id", "abc");
-    knot.create_session_with(&body(), options).await.unwrap();
+    knot.create_session_with(body(), options).await.unwrap();
     assert_eq!(
         server.seen()[0].header("x-trace-id").as_deref(),
         Some("abc")
@@ -465,7 +456,7 @@ async fn errors_chain_their_causes_once_and_say_if_retryable() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let error: knot_api::Result<_> = knot.create_session(&body()).await;
+    let error: knot_api::Result<_> = knot.create_session(body()).await;
     let error = error.unwrap_err();
     assert!(error.is_retryable() && !error.is_timeout(), "{error:?}");
     let mut chain = vec![error.to_string()];
@@ -481,7 +472,7 @@ async fn errors_chain_their_causes_once_and_say_if_retryable() {
 
     let server = HostileServer::always(response("429 Too Many Requests", &[], b"{}")).await;
     let error = client(&server.uri())
-        .create_session(&body())
+        .create_session(body())
         .await
         .unwrap_err();
     assert!(error.is_retryable(), "{error}");
@@ -492,7 +483,7 @@ async fn errors_chain_their_causes_once_and_say_if_retryable() {
     ))
     .await;
     let error = client(&server.uri())
-        .create_session(&body())
+        .create_session(body())
         .await
         .unwrap_err();
     assert!(!error.is_retryable(), "{error}");
@@ -509,7 +500,7 @@ async fn extreme_settings_with_extreme_network_values_never_panic() {
         .max_body_size(usize::MAX)
         .build()
         .unwrap();
-    let outcome = tokio::spawn(async move { knot.create_session(&body()).await.map(drop) });
+    let outcome = tokio::spawn(async move { knot.create_session(body()).await.map(drop) });
     assert!(outcome.await.is_ok(), "declared length vs usize::MAX limit");
 
     let server = HostileServer::always(session_ok()).await;
@@ -517,10 +508,10 @@ async fn extreme_settings_with_extreme_network_values_never_panic() {
         .total_timeout(Duration::MAX)
         .build()
         .unwrap();
-    knot.create_session(&body()).await.unwrap();
+    knot.create_session(body()).await.unwrap();
     let options = RequestOptions::new().total_timeout(Duration::MAX);
     client(&server.uri())
-        .create_session_with(&body(), options)
+        .create_session_with(body(), options)
         .await
         .unwrap();
 
@@ -539,7 +530,7 @@ async fn extreme_settings_with_extreme_network_values_never_panic() {
         )
         .build()
         .unwrap();
-    let outcome = tokio::spawn(async move { knot.create_session(&body()).await.map(drop) });
+    let outcome = tokio::spawn(async move { knot.create_session(body()).await.map(drop) });
     let error = outcome.await.expect("no panic").unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
 }
@@ -562,10 +553,7 @@ async fn escaped_or_padded_echoes_of_the_secret_are_not_printed() {
             .build()
             .unwrap();
         let options = RequestOptions::new().max_retries(0);
-        let error = knot
-            .create_session_with(&body(), options)
-            .await
-            .unwrap_err();
+        let error = knot.create_session_with(body(), options).await.unwrap_err();
         assert!(matches!(error, Error::Server(_)), "{error:?}");
         for shown in [error.to_string(), format!("{error:?}")] {
             assert!(!shown.contains(common::SECRET), "{shown}");
@@ -581,7 +569,7 @@ async fn a_protocol_relative_location_prints_without_its_password() {
     let location = "//admin:hunter2@evil.example/steal?token=abc";
     let server = HostileServer::always(response("302 Found", &[("location", location)], b"")).await;
     let error = client(&server.uri())
-        .create_session(&body())
+        .create_session(body())
         .await
         .unwrap_err();
     for shown in [error.to_string(), format!("{error:?}")] {
@@ -597,13 +585,12 @@ async fn a_protocol_relative_location_prints_without_its_password() {
 #[tokio::test]
 async fn user_text_in_validation_errors_prints_escaped_and_cut() {
     let key = format!("k\x1b[2J\nINJECTED\u{202e}{}", "z".repeat(10_000));
-    let request = json!({
-        "type": "link",
-        "external_user_id": "u",
-        "metadata": { key: "v".repeat(501) },
-    });
+    let request = types::SessionCreateBody::builder()
+        .type_(types::SessionCreateBodyType::Link)
+        .external_user_id("u");
+    let options = RequestOptions::new().extra_body("metadata", json!({ key: "v".repeat(501) }));
     let error = client("http://127.0.0.1:9")
-        .create_session(&request)
+        .create_session_with(request, options)
         .await
         .unwrap_err();
     assert!(error.is_validation(), "{error:?}");
@@ -630,17 +617,14 @@ async fn per_call_headers_never_duplicate_the_clients_own() {
     let knot = client(&server.uri());
     for name in ["accept", "api-version", "content-encoding"] {
         let options = RequestOptions::new().header(name, "x");
-        let error = knot
-            .create_session_with(&body(), options)
-            .await
-            .unwrap_err();
+        let error = knot.create_session_with(body(), options).await.unwrap_err();
         assert!(matches!(error, Error::Config(_)), "{name}: {error:?}");
     }
     assert!(server.seen().is_empty());
     let options = RequestOptions::new()
         .header("user-agent", "mine/1.0")
         .header("cookie", "a=b");
-    knot.create_session_with(&body(), options).await.unwrap();
+    knot.create_session_with(body(), options).await.unwrap();
     let head = &server.seen()[0].head;
     assert_eq!(
         head.to_ascii_lowercase().matches("user-agent:").count(),

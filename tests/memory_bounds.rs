@@ -51,12 +51,14 @@ async fn endless_bodies_cost_a_bounded_amount_of_memory() {
     };
     let ok = HostileServer::always(endless("200 OK")).await;
     let failing = HostileServer::always(endless("500 Internal Server Error")).await;
-    let body = serde_json::json!({ "type": "link", "external_user_id": "u" });
+    let body = knot_api::types::SessionCreateBody::builder()
+        .type_(knot_api::types::SessionCreateBodyType::Link)
+        .external_user_id("u");
 
     // Success bodies: the default 4 MiB limit.
     let knot = common::client(&ok.uri());
     let peak = measure_from_now();
-    let error = knot.create_session(&body).await.unwrap_err();
+    let error = knot.create_session(body.clone()).await.unwrap_err();
     let grew = peak();
     let Error::BodyTooLarge(e) = &error else {
         panic!("{error:?}")
@@ -75,7 +77,7 @@ async fn endless_bodies_cost_a_bounded_amount_of_memory() {
         .build()
         .unwrap();
     let peak = measure_from_now();
-    let error = knot.create_session(&body).await.unwrap_err();
+    let error = knot.create_session(body.clone()).await.unwrap_err();
     let grew = peak();
     let Error::BodyTooLarge(e) = &error else {
         panic!("{error:?}")
@@ -102,7 +104,7 @@ async fn endless_bodies_cost_a_bounded_amount_of_memory() {
         .build()
         .unwrap();
     let peak = measure_from_now();
-    let error = knot.create_session(&body).await.unwrap_err();
+    let error = knot.create_session(body.clone()).await.unwrap_err();
     let grew = peak();
     eprintln!(
         "256 MiB declared, 1 byte sent: heap peak +{:.2} MiB ({error})",

@@ -4,8 +4,14 @@
 use std::time::Duration;
 
 use knot_api::mock::{Fault, MOCK_CLIENT_ID, MOCK_SECRET, MockKnot};
-use knot_api::{Error, KnotClient, RetryPolicy};
+use knot_api::{Error, KnotClient, RetryPolicy, types};
 use serde_json::json;
+
+fn body(kind: types::SessionCreateBodyType, user: &str) -> types::builder::SessionCreateBody {
+    types::SessionCreateBody::builder()
+        .type_(kind)
+        .external_user_id(user)
+}
 
 fn fast(mock: &MockKnot) -> KnotClient {
     mock.client_builder()
@@ -18,16 +24,19 @@ fn fast(mock: &MockKnot) -> KnotClient {
 async fn answers_with_fresh_sessions_and_records_requests() {
     let mock = MockKnot::start().await;
     let knot = fast(&mock);
-    let body = json!({ "type": "link", "external_user_id": "u-1" });
-    let a = knot.create_session(&body).await.unwrap();
-    let b = knot.create_session(&body).await.unwrap();
+    let body = body(types::SessionCreateBodyType::Link, "u-1");
+    let a = knot.create_session(body.clone()).await.unwrap();
+    let b = knot.create_session(body.clone()).await.unwrap();
     assert_ne!(a.expose_token(), b.expose_token());
     assert_eq!(a.expose_token().len(), 36);
     let requests = mock.received_requests().await;
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].method, "POST");
     assert_eq!(requests[0].path, "/session/create");
-    assert_eq!(requests[0].body_json(), body);
+    assert_eq!(
+        requests[0].body_json(),
+        json!({ "type": "link", "external_user_id": "u-1" })
+    );
     assert!(
         requests[0]
             .expose_authorization()
@@ -49,7 +58,7 @@ async fn wrong_credentials_get_the_specs_401_example() {
         .build()
         .unwrap();
     let error = knot
-        .create_session(&json!({ "type": "link", "external_user_id": "u" }))
+        .create_session(body(types::SessionCreateBodyType::Link, "u"))
         .await
         .unwrap_err();
     let Error::Api(api) = error else {
@@ -66,7 +75,7 @@ async fn invalid_bodies_get_knots_exact_400() {
     // Validation off in the client, so the mock is the one judging.
     let knot = mock.client_builder().validation(false).build().unwrap();
     let error = knot
-        .create_session(&json!({ "type": "card_switcher", "external_user_id": "u" }))
+        .create_session(body(types::SessionCreateBodyType::CardSwitcher, "u"))
         .await
         .unwrap_err();
     let Error::Api(api) = error else {
@@ -89,14 +98,14 @@ async fn injected_500s_are_retried_through() {
     let mock = MockKnot::start().await;
     mock.fail_next(2);
     let knot = fast(&mock);
-    knot.create_session(&json!({ "type": "vault", "external_user_id": "u" }))
+    knot.create_session(body(types::SessionCreateBodyType::Vault, "u"))
         .await
         .unwrap();
     assert_eq!(mock.received_requests().await.len(), 3);
 
     mock.fail_next(3);
     let error = knot
-        .create_session(&json!({ "type": "vault", "external_user_id": "u" }))
+        .create_session(body(types::SessionCreateBodyType::Vault, "u"))
         .await
         .unwrap_err();
     let Error::Server(e) = error else {
@@ -111,8 +120,8 @@ async fn named_examples_and_delays() {
     assert!(mock.respond_next_with_example("NoAccess"));
     assert!(!mock.respond_next_with_example("NoSuchExample"));
     let knot = fast(&mock);
-    let body = json!({ "type": "transaction_link", "external_user_id": "u" });
-    let error = knot.create_session(&body).await.unwrap_err();
+    let body = body(types::SessionCreateBodyType::TransactionLink, "u");
+    let error = knot.create_session(body.clone()).await.unwrap_err();
     let Error::Api(api) = error else {
         panic!("{error:?}")
     };
@@ -127,13 +136,13 @@ async fn named_examples_and_delays() {
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let error = impatient.create_session(&body).await.unwrap_err();
+    let error = impatient.create_session(body.clone()).await.unwrap_err();
     assert!(
         matches!(&error, Error::Transport(t) if t.is_timeout()),
         "{error:?}"
     );
     // The fault was used once; the next call is answered normally.
-    knot.create_session(&body).await.unwrap();
+    knot.create_session(body.clone()).await.unwrap();
 }
 
 #[tokio::test]

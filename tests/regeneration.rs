@@ -115,8 +115,8 @@ fn constructs_fixture_generates_every_construct() {
     assert!(generated.webhooks.contains("Authenticated("));
     assert!(!code.contains("fn authenticated"));
     // response schemas tolerate unknown fields
-    let error_struct = &code[code.find("pub struct Error {").unwrap()..];
-    let before_error = &code[..code.find("pub struct Error {").unwrap()];
+    let error_struct = &code[code.find("pub struct ErrorBody {").unwrap()..]; // `Error` → `ErrorBody` (no shadowing)
+    let before_error = &code[..code.find("pub struct ErrorBody {").unwrap()];
     assert!(!before_error[before_error.len() - 200..].contains("deny_unknown_fields"));
     assert!(!error_struct[..400].contains("extra"));
     // every documented error status is left to the ext layer

@@ -87,7 +87,7 @@ fn every_error_example_decodes_into_the_error_type_under_its_status() {
         );
         for (name, example) in media["examples"].as_object().unwrap() {
             let value = &example["value"];
-            let decoded: types::Error = serde_json::from_value(value.clone())
+            let decoded: types::ErrorBody = serde_json::from_value(value.clone())
                 .unwrap_or_else(|e| panic!("{status} example {name} does not decode: {e}"));
             // Nothing the example says is lost: re-encoding gives back its known fields.
             let known: serde_json::Map<String, Value> = value
@@ -123,7 +123,7 @@ fn unknown_error_codes_decode_and_keep_their_value() {
         "error_message": "The product is not valid.",
         "request_id": "added later by the server",
     });
-    let decoded: types::Error = serde_json::from_value(body).unwrap();
+    let decoded: types::ErrorBody = serde_json::from_value(body).unwrap();
     assert_eq!(
         decoded.error_code,
         Some(types::ErrorErrorCode::Unknown("PRODUCT_NOT_VALID".into()))

@@ -1,6 +1,6 @@
 //! Property tests: validation never panics, whatever the body, and accepts what it should.
 
-use knot_api::ext::validation::{validate_body, validate_value};
+use knot_api::__private::{validate_body, validate_value};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

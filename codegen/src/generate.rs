@@ -79,6 +79,8 @@ fn generate_checked(doc: &Value) -> Result<String, String> {
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     crate::stable::apply(&mut file, &crate::stable::open_enum_names(doc));
+    crate::builders::apply(&mut file);
+    crate::calls::apply(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -89,8 +91,27 @@ enum Failure {
     Rejected(String),
 }
 
+/// Schema type names that would shadow the knot-api crate's own names under a glob
+/// import (`use knot_api::*; use knot_api::types::*;`); such a type gets the suffix
+/// `Body` (Knot's `Error` schema becomes `types::ErrorBody`).
+pub const SHADOWING_NAMES: &[&str] = &["Error", "Result"];
+
+/// [`settings`] plus the renames [`SHADOWING_NAMES`] asks for in this spec.
+fn settings_for(spec: &openapiv3::OpenAPI) -> GenerationSettings {
+    let mut settings = settings();
+    for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
+        let rust = crate::adapt::pascal(name);
+        if SHADOWING_NAMES.contains(&rust.as_str()) {
+            let mut patch = progenitor::TypePatch::default();
+            patch.with_rename(format!("{rust}Body"));
+            settings.with_patch(&rust, &patch);
+        }
+    }
+    settings
+}
+
 fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, Failure> {
-    let settings = settings();
+    let settings = settings_for(spec);
     without_panic_output(|| Generator::new(&settings).generate_tokens(spec))
         .map_err(|panic| {
             // Panic messages can carry multi-line debug dumps; one line is enough.

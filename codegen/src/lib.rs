@@ -8,11 +8,14 @@
 //! [`load`] (YAML → JSON, with line/column errors) → [`check`] (references resolve,
 //! operations are named) → [`upgrade`] (OpenAPI 3.1 → 3.0.3) → [`adapt`] (what progenitor
 //! needs to produce a tolerant client) → [`generate`] (progenitor, then [`stable`]:
-//! `#[non_exhaustive]` types and open response enums, then prettyplease).
+//! `#[non_exhaustive]` types and open response enums; [`builders`]: infallible optional
+//! setters; [`calls`]: one request path returning the crate's error; then prettyplease).
 //! [`contract`] extracts per-operation facts for the hand-written layer; [`webhooks`]
 //! turns the 3.1 `webhooks` section into payload types and an open event enum.
 
 pub mod adapt;
+pub mod builders;
+pub mod calls;
 pub mod check;
 pub mod contract;
 pub mod diff;

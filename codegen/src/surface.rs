@@ -266,8 +266,15 @@ fn unwrap_result(ty: &str) -> String {
     inner.replace("types::builder::", "types::")
 }
 
-/// `Result<ResponseValue<T>, Error<E>>` → `T`.
+/// `Result<ResponseValue<T>, Error<E>>` (progenitor's `send`) or `crate::Result<T>` (the
+/// reshaped `send`, see [`crate::calls`]) → `T`.
 fn success_type(ty: &str) -> String {
+    if let Some(t) = ty
+        .strip_prefix("crate::Result<")
+        .and_then(|s| s.strip_suffix('>'))
+    {
+        return t.to_owned();
+    }
     ty.strip_prefix("Result<ResponseValue<")
         .and_then(|s| s.rsplit_once(">, Error<"))
         .map(|(t, _)| t.to_owned())

@@ -1,44 +1,45 @@
-//! [`KnotClient`]: the generated client with auth, validation and retry attached, plus
-//! the calls worth a hand-written shape (`create_session`).
+//! [`KnotClient`] and its builder: configuration, credentials and the HTTP client.
+//!
+//! The operations themselves (`knot.session_create()`, `knot.create_session(..)`, one
+//! method per operation of the spec) are generated into `OUT_DIR` by knot-codegen's
+//! `calls` pass and run through [`super::call`] and [`super::hooks`].
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
-
-use bytes::Bytes;
-use progenitor_client::ResponseValue;
-use reqwest::{Method, StatusCode};
-use serde::Serialize;
-use serde_json::Value;
 
 use super::config::{Environment, KnotConfig};
 use super::credentials::Credentials;
-use super::error::{self, ConfigError, Error};
-use super::hooks::{self, HookState, Shared};
-use super::options::{CALL, CallContext, RequestOptions};
+use super::error::{ConfigError, Error};
+use super::hooks::{HookState, Shared};
 use super::retry::RetryPolicy;
-use super::session::Session;
-use crate::contract;
 use crate::generated::Client;
 
-/// The Knot client. Cheap to clone (clones share the connection pool).
+/// The Knot client: one method per operation of the spec, each returning a builder whose
+/// `send()` validates, authenticates, retries and returns [`crate::Result`]. Cheap to
+/// clone (clones share the connection pool).
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), knot_api::Error> {
-/// let knot = knot_api::KnotClient::from_env()?;
-/// let session = knot
-///     .create_session(&serde_json::json!({
-///         "type": "card_switcher",
-///         "external_user_id": "user-123",
-///         "card_id": "card-456",
-///     }))
-///     .await?;
-/// let token = session.expose_token(); // hand to Knot's SDK; never log it
-/// # let _ = token; Ok(()) }
+/// ```
+/// use knot_api::{KnotClient, Session, types};
+///
+/// async fn start_card_switcher(knot: &KnotClient) -> knot_api::Result<Session> {
+///     knot.create_session(
+///         types::SessionCreateBody::builder()
+///             .type_(types::SessionCreateBodyType::CardSwitcher)
+///             .external_user_id("user-123")
+///             .card_id("card-456"),
+///     )
+///     .await
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> knot_api::Result<()> {
+/// # let mock = knot_api::mock::MockKnot::start().await;
+/// # let session = start_card_switcher(&mock.client()).await?;
+/// # assert!(!session.expose_token().is_empty());
+/// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct KnotClient {
-    api: Client,
+    pub(crate) api: Client,
     credentials: Option<Credentials>,
 }
 
@@ -55,13 +56,6 @@ impl KnotClient {
         KnotClientBuilder { config, http: None }.build()
     }
 
-    /// The generated client, with this client's hooks. Every operation of the spec is
-    /// there; run it through [`KnotClient::call`] to get [`Error`] instead of
-    /// progenitor's error.
-    pub fn api(&self) -> &Client {
-        &self.api
-    }
-
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(&self.api)
@@ -70,148 +64,6 @@ impl KnotClient {
     /// The credentials in use (the secret stays redacted in `Debug`).
     pub fn credentials(&self) -> Option<&Credentials> {
         self.credentials.as_ref()
-    }
-
-    /// Awaits a generated operation and converts its outcome.
-    ///
-    /// ```no_run
-    /// # async fn run(knot: knot_api::KnotClient) -> Result<(), knot_api::Error> {
-    /// use knot_api::types;
-    /// let body = types::SessionCreateBody::builder()
-    ///     .type_(types::SessionCreateBodyType::Link)
-    ///     .external_user_id("user-123");
-    /// let response = knot.call(knot.api().session_create().body(body).send()).await?;
-    /// # let _ = response; Ok(()) }
-    /// ```
-    pub async fn call<T, E, F>(&self, operation: F) -> Result<T, Error>
-    where
-        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: Serialize,
-    {
-        self.call_with(RequestOptions::default(), operation).await
-    }
-
-    /// [`KnotClient::call`] with per-call options (extra body fields, retries).
-    pub async fn call_with<T, E, F>(
-        &self,
-        options: RequestOptions,
-        operation: F,
-    ) -> Result<T, Error>
-    where
-        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: Serialize,
-    {
-        self.call_with_response(options, operation)
-            .await
-            .map(ResponseValue::into_inner)
-    }
-
-    /// [`KnotClient::call_with`], keeping the response's status and headers.
-    pub async fn call_with_response<T, E, F>(
-        &self,
-        options: RequestOptions,
-        operation: F,
-    ) -> Result<ResponseValue<T>, Error>
-    where
-        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-        E: Serialize,
-    {
-        options.check()?;
-        let context = CallContext::new(options);
-        let redactions = progenitor_client::ClientInfo::inner(&self.api).redactions();
-        CALL.scope(context, async move {
-            match operation.await {
-                Ok(value) => Ok(value),
-                Err(e) => {
-                    let status = CALL.with(CallContext::status);
-                    Err(error::from_progenitor(e, status, redactions).await)
-                }
-            }
-        })
-        .await
-    }
-
-    /// Creates a session (`POST /session/create`).
-    ///
-    /// `body` is anything that serializes to the request JSON: the generated
-    /// `types::SessionCreateBody` (built with its builder), or a `serde_json::Value`.
-    /// It is validated before sending; an invalid body returns [`Error::Validation`]
-    /// and nothing is sent.
-    pub async fn create_session<B: Serialize + ?Sized>(&self, body: &B) -> Result<Session, Error> {
-        self.create_session_with(body, RequestOptions::default())
-            .await
-    }
-
-    /// [`KnotClient::create_session`] with per-call options, e.g. fields the spec does
-    /// not list yet: `RequestOptions::new().extra_body("merchant_id", 45)`.
-    pub async fn create_session_with<B: Serialize + ?Sized>(
-        &self,
-        body: &B,
-        options: RequestOptions,
-    ) -> Result<Session, Error> {
-        let (status, bytes) = self.send_json("session_create", body, options).await?;
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| error::decode_error(status, bytes.clone(), &e))?;
-        match value.get("session").and_then(Value::as_str) {
-            Some(token) if !token.is_empty() => Ok(Session::new(token.to_owned())),
-            _ => Err(error::decode_failure(
-                status,
-                bytes,
-                "the response has no `session` string",
-            )),
-        }
-    }
-
-    /// Sends `body` as JSON to the operation named `operation_id` in the spec, through
-    /// the same hooks as the generated operations, and returns a success body's bytes.
-    pub async fn send_json<B: Serialize + ?Sized>(
-        &self,
-        operation_id: &str,
-        body: &B,
-        options: RequestOptions,
-    ) -> Result<(StatusCode, Bytes), Error> {
-        options.check()?;
-        let operation = contract::operation(operation_id).ok_or_else(|| {
-            ConfigError::new(format!(
-                "the spec this crate was built from has no operation `{operation_id}`"
-            ))
-        })?;
-        let method = Method::from_bytes(operation.method.as_bytes())
-            .map_err(|_| ConfigError::new(format!("bad method {}", operation.method)))?;
-        let url = format!("{}{}", self.base_url(), operation.path);
-        let mut request = progenitor_client::ClientInfo::client(&self.api)
-            .request(method, url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(
-                "api-version",
-                <Client as progenitor_client::ClientInfo<HookState>>::api_version(),
-            )
-            .json(body)
-            .build()
-            .map_err(error::transport)?;
-        CALL.scope(CallContext::new(options), async {
-            // The same steps the generated operations take through `ClientHooks`, called
-            // directly: no hook error to wrap and unwrap.
-            let state = progenitor_client::ClientInfo::inner(&self.api);
-            let http = progenitor_client::ClientInfo::client(&self.api);
-            hooks::prepare(state, &mut request, operation.operation_id)?;
-            let response = hooks::send(http, state, request, operation.operation_id)
-                .await
-                .map_err(error::transport)?;
-            let status = response.status();
-            // Already read within the limits by the response guard.
-            let bytes = response.bytes().await.map_err(error::transport)?;
-            if status.is_success() {
-                Ok((status, bytes))
-            } else {
-                Err(error::from_error_response(
-                    status,
-                    bytes,
-                    state.redactions(),
-                ))
-            }
-        })
-        .await
     }
 }
 

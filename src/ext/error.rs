@@ -165,7 +165,22 @@ impl ApiError {
     pub fn body(&self) -> &[u8] {
         &self.parts.body
     }
-    /// The body decoded into any type, e.g. the generated `types::Error`.
+    /// `error_code` as a typed value: any type made from a string, such as the
+    /// generated open enum, where a code newer than this crate is its `Unknown` variant.
+    ///
+    /// ```
+    /// # fn show(api: &knot_api::ApiError) {
+    /// use knot_api::types::ErrorErrorCode;
+    /// match api.code::<ErrorErrorCode>() {
+    ///     ErrorErrorCode::InvalidApiKeys => eprintln!("check KNOT_CLIENT_ID/KNOT_SECRET"),
+    ///     other => eprintln!("Knot refused: {other}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn code<C: for<'s> From<&'s str>>(&self) -> C {
+        C::from(self.parts.error_code.as_str())
+    }
+    /// The body decoded into any type, e.g. the generated `types::ErrorBody`.
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_slice(&self.parts.body)
     }
@@ -649,11 +664,11 @@ pub(crate) async fn from_progenitor<E: serde::Serialize>(
 ) -> Error {
     use progenitor_client::Error as P;
     match error {
-        P::Custom(text) => match ValidationError::from_wire(&text) {
-            Some(v) => Error::Validation(v),
-            None => Error::Config(ConfigError::new(text)),
-        },
-        P::InvalidRequest(text) => Error::Validation(ValidationError::from_builder(&text)),
+        // Hooks store their typed errors in the call's state; a `Custom` error reaching
+        // this point had none (it is shown, not parsed).
+        P::Custom(text) => Error::Config(ConfigError::new(text)),
+        // The operation layer checks every part before dispatching; this is a backstop.
+        P::InvalidRequest(text) => Error::Validation(ValidationError::unbuildable(&text)),
         P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
         // knot-codegen generates no typed error responses (see its adapt module); should
         // a generator setting bring them back, the decoded body is classified like any.

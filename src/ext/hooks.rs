@@ -2,6 +2,9 @@
 //! fields, validation (`pre`), retry within the call's deadline and the response guard
 //! (`exec`), and status capture (`post`).
 //!
+//! Per-call options and outcomes live in the call's own [`HookState`] (see
+//! [`super::call`]); a refusal in `pre` is stored there as a typed error.
+//!
 //! They run on every request, so they are kept cheap: the `Authorization` value is
 //! built once per client and cloned (a reference-count bump); a request is cloned only
 //! when another attempt may follow; the body is parsed only for operations whose spec
@@ -15,17 +18,21 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue};
 use serde_json::Value;
 
-use super::options::CALL;
+use super::call::CallState;
+use super::error::Error;
+use super::options::RequestOptions;
 use super::printable::Redactions;
 use super::response_guard::BodyLimits;
 use super::retry::{self, RetryPolicy};
 use super::validation;
 use crate::generated::Client;
 
-/// Per-client state the hooks read; the `inner` value of the generated [`Client`].
+/// The state the hooks read: the client's (shared by every call) and, during a call,
+/// that call's. The `inner` value of the generated [`Client`].
 #[derive(Clone)]
-pub struct HookState {
+pub(crate) struct HookState {
     shared: Arc<Shared>,
+    call: Option<Arc<CallState>>,
 }
 
 /// What every call of one client shares.
@@ -45,21 +52,24 @@ impl HookState {
     pub(crate) fn new(shared: Shared) -> Self {
         Self {
             shared: Arc::new(shared),
+            call: None,
         }
+    }
+
+    /// The same client state for one call with `options`.
+    pub(crate) fn for_call(&self, options: RequestOptions) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            call: Some(Arc::new(CallState::new(options))),
+        }
+    }
+
+    pub(crate) fn call(&self) -> Option<&CallState> {
+        self.call.as_deref()
     }
 
     pub(crate) fn redactions(&self) -> &Redactions {
         &self.shared.redactions
-    }
-
-    /// The retry policy.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.shared.retry
-    }
-
-    /// Whether requests are validated before sending.
-    pub fn validates(&self) -> bool {
-        self.shared.validate
     }
 }
 
@@ -82,8 +92,13 @@ impl ClientHooks<HookState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        prepare(&self.inner, request, info.operation_id)
-            .map_err(|e| progenitor_client::Error::Custom(e.to_wire()))
+        prepare(&self.inner, request, info.operation_id).map_err(|refusal| {
+            // The typed error goes to the call; progenitor carries only a placeholder.
+            if let Some(call) = self.inner.call() {
+                call.fail(Error::Validation(refusal));
+            }
+            progenitor_client::Error::Custom(REFUSED.to_owned())
+        })
     }
 
     async fn exec(
@@ -99,13 +114,16 @@ impl ClientHooks<HookState> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if let Ok(response) = result {
-            // Outside a `KnotClient::call*` scope there is nobody to tell.
-            let _ = CALL.try_with(|ctx| ctx.record_status(response.status()));
+        if let (Ok(response), Some(call)) = (result, self.inner.call()) {
+            call.record_status(response.status());
         }
         Ok(())
     }
 }
+
+/// What progenitor's error says when `pre` refused a request; the typed error is in the
+/// call's state.
+const REFUSED: &str = "the request was refused before sending";
 
 /// Adds the call's extra body fields, validates, and authenticates `request`.
 pub(crate) fn prepare(
@@ -113,13 +131,14 @@ pub(crate) fn prepare(
     request: &mut reqwest::Request,
     operation_id: &str,
 ) -> Result<(), validation::ValidationError> {
-    let _ = CALL.try_with(|ctx| {
-        if !ctx.options.extra_body.is_empty() {
-            merge_extra_body(request, &ctx.options.extra_body);
+    if let Some(call) = state.call() {
+        let options = &call.options;
+        if !options.extra_body.is_empty() {
+            merge_extra_body(request, &options.extra_body);
         }
         // Checked when the options were made: no framing, hop-by-hop or auth header.
         // The first value of a name replaces what the client set; more are appended.
-        let headers = &ctx.options.extra_headers;
+        let headers = &options.extra_headers;
         for (i, (name, value)) in headers.iter().enumerate() {
             if headers[..i].iter().any(|(earlier, _)| earlier == name) {
                 request.headers_mut().append(name.clone(), value.clone());
@@ -127,7 +146,7 @@ pub(crate) fn prepare(
                 request.headers_mut().insert(name.clone(), value.clone());
             }
         }
-    });
+    }
     if state.shared.validate
         && let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
     {
@@ -173,9 +192,9 @@ pub(crate) async fn send(
     operation_id: &str,
 ) -> reqwest::Result<reqwest::Response> {
     let shared = &state.shared;
-    let (retries, total) = CALL
-        .try_with(|ctx| (ctx.options.max_retries, ctx.options.total_timeout))
-        .unwrap_or((None, None));
+    let (retries, total) = state.call().map_or((None, None), |call| {
+        (call.options.max_retries, call.options.total_timeout)
+    });
     let plan = retry::Plan {
         policy: &shared.retry,
         max_retries: retries.unwrap_or_else(|| shared.retry.max_retries_for(operation_id)),

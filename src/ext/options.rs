@@ -1,13 +1,8 @@
-//! Per-call options, and how they reach the hooks of a generated operation.
-//!
-//! Generated builders cannot take extra arguments, so [`crate::KnotClient::call_with`]
-//! runs the operation's future inside a task-local scope that the hooks read. Outside
-//! such a scope the hooks use the client's defaults.
+//! Per-call options. An operation's builder takes them with `.options(..)`; they travel
+//! with that call's hook state (see [`super::call`]).
 
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
@@ -82,7 +77,7 @@ impl RequestOptions {
     }
 
     /// Retries for this call, instead of the client's policy (at most
-    /// [`crate::ext::retry::MAX_RETRIES_CEILING`]; 0 turns retrying off for this call).
+    /// [`crate::MAX_RETRIES_CEILING`]; 0 turns retrying off for this call).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
@@ -143,32 +138,4 @@ fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), 
         format!("RequestOptions::header: the value for `{name}` is not a valid header value")
     })?;
     Ok((name, value))
-}
-
-/// What one call shares with the hooks.
-#[derive(Debug, Default)]
-pub(crate) struct CallContext {
-    pub(crate) options: RequestOptions,
-    status: AtomicU16,
-}
-
-impl CallContext {
-    pub(crate) fn new(options: RequestOptions) -> Self {
-        Self {
-            options,
-            status: AtomicU16::new(0),
-        }
-    }
-
-    pub(crate) fn record_status(&self, status: StatusCode) {
-        self.status.store(status.as_u16(), Ordering::Relaxed);
-    }
-
-    pub(crate) fn status(&self) -> Option<StatusCode> {
-        StatusCode::from_u16(self.status.load(Ordering::Relaxed)).ok()
-    }
-}
-
-tokio::task_local! {
-    pub(crate) static CALL: CallContext;
 }

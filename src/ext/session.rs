@@ -9,6 +9,9 @@ use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+
+use super::error::{self, Error};
 
 /// How long Knot keeps a session valid.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 60);
@@ -51,6 +54,23 @@ impl Session {
     /// Whether the 30 minutes have passed.
     pub fn is_expired(&self) -> bool {
         Utc::now() >= self.expires_at()
+    }
+}
+
+/// The session in a decoded `session_create` answer: `token` is the response's `session`
+/// field, `rest` the response without it (kept, serialized, in a decode error).
+pub(crate) fn from_response<R: serde::Serialize>(
+    status: StatusCode,
+    token: impl Into<Option<String>>,
+    rest: &R,
+) -> Result<Session, Error> {
+    match token.into() {
+        Some(token) if !token.trim().is_empty() => Ok(Session::new(token)),
+        _ => Err(error::decode_failure(
+            status,
+            serde_json::to_vec(rest).unwrap_or_default().into(),
+            "the response has no `session` string",
+        )),
     }
 }
 

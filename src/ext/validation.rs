@@ -78,44 +78,29 @@ impl ValidationError {
         })
     }
 
-    /// A generated builder's complaint ("no value supplied for type_"), in Knot's words
-    /// ("The type field is required.") when it is about a missing field.
-    pub(crate) fn from_builder(text: &str) -> Self {
-        let missing = text
-            .split("no value supplied for ")
-            .nth(1)
-            .map(|rest| {
-                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("")
-            })
-            .map(|field| field.trim_end_matches('_'))
-            .filter(|field| !field.is_empty());
-        match missing {
-            Some(field) => Self::new(
-                field,
-                format!("The {} field is required.", attribute(field)),
-            ),
-            None => Self::new("", text),
-        }
+    /// A typed body's field without a usable value (never set, or set to a value
+    /// that did not convert), in Knot's words when the spec requires it.
+    pub(crate) fn unusable_field(field: &str, required: bool) -> Self {
+        let message = if required {
+            format!("The {} field is required.", attribute(field))
+        } else {
+            format!("The {} field is invalid.", attribute(field))
+        };
+        Self::new(field, message)
     }
 
-    const WIRE_PREFIX: &'static str = "knot-api validation: ";
-
-    /// How the pre-request hook hands this error through progenitor's `Error::Custom`.
-    pub(crate) fn to_wire(&self) -> String {
-        let mut body = self.to_body();
-        body["field"] = Value::String(self.field.clone());
-        format!("{}{body}", Self::WIRE_PREFIX)
+    /// A parameter (or an untyped body) without a usable value.
+    pub(crate) fn unusable_part(part: &str) -> Self {
+        Self::new(
+            part,
+            format!("The {} parameter is missing or invalid.", attribute(part)),
+        )
     }
 
-    /// The inverse of [`Self::to_wire`].
-    pub(crate) fn from_wire(text: &str) -> Option<Self> {
-        let body: Value = serde_json::from_str(text.strip_prefix(Self::WIRE_PREFIX)?).ok()?;
-        Some(Self::new(
-            body.get("field")?.as_str()?,
-            body.get("error_message")?.as_str()?,
-        ))
+    /// A request that could not be built, with the generator's own words (shown
+    /// escaped and cut, never parsed).
+    pub(crate) fn unbuildable(reason: &str) -> Self {
+        Self::new("", format!("The request could not be built: {reason}"))
     }
 }
 

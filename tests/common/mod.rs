@@ -51,7 +51,7 @@ pub fn card_switcher_body() -> types::builder::SessionCreateBody {
     types::SessionCreateBody::builder()
         .type_(types::SessionCreateBodyType::CardSwitcher)
         .external_user_id("user-123")
-        .card_id(Some("card-456".to_owned()))
+        .card_id("card-456")
 }
 
 /// `session_create` through the generated client with [`card_switcher_body`].
@@ -66,14 +66,11 @@ pub async fn generated_session_create_with(
     knot: &KnotClient,
     options: knot_api::RequestOptions,
 ) -> Result<types::SessionCreateResponse, knot_api::Error> {
-    knot.call_with(
-        options,
-        knot.api()
-            .session_create()
-            .body(card_switcher_body())
-            .send(),
-    )
-    .await
+    knot.session_create()
+        .body(card_switcher_body())
+        .options(options)
+        .send()
+        .await
 }
 
 /// A builder for `uri` with the test credentials.

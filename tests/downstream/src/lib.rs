@@ -15,7 +15,7 @@ pub struct SessionAudit {
     /// Knot's answer.
     pub response: Option<types::SessionCreateResponse>,
     /// Knot's error body, when it refused.
-    pub error: Option<types::Error>,
+    pub error: Option<types::ErrorBody>,
     /// This crate's own field.
     pub attempt: u32,
 }
@@ -25,7 +25,7 @@ pub fn card_switcher(user: &str, card: &str) -> types::SessionCreateBody {
     types::SessionCreateBody::builder()
         .type_(types::SessionCreateBodyType::CardSwitcher)
         .external_user_id(user)
-        .card_id(Some(card.to_owned()))
+        .card_id(card)
         .try_into()
         .expect("type and external_user_id are set")
 }
@@ -61,6 +61,27 @@ pub fn audit_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(SessionAudit)).expect("schema serializes")
 }
 
+/// A session through the public API only: one chain, `?`, the crate's `Result`.
+pub async fn start(
+    knot: &knot_api::KnotClient,
+    user: &str,
+    card: &str,
+) -> knot_api::Result<knot_api::Session> {
+    knot.create_session(card_switcher(user, card)).await
+}
+
+/// Any operation the same way, with per-call options.
+pub async fn raw_answer(
+    knot: &knot_api::KnotClient,
+    user: &str,
+) -> knot_api::Result<types::SessionCreateResponse> {
+    knot.session_create()
+        .body(types::SessionCreateBody::builder().type_(types::SessionCreateBodyType::Link).external_user_id(user))
+        .options(knot_api::RequestOptions::new().max_retries(0))
+        .send()
+        .await
+}
+
 /// A client call through the public API only.
 pub fn client(base_url: &str) -> Result<knot_api::KnotClient, knot_api::Error> {
     knot_api::KnotClient::builder()
@@ -75,7 +96,7 @@ mod tests {
 
     #[test]
     fn unknown_codes_round_trip_and_fall_to_the_wildcard() {
-        let error: types::Error = serde_json::from_str(
+        let error: types::ErrorBody = serde_json::from_str(
             r#"{"error_type":"INVALID_REQUEST","error_code":"NEW_CODE_FROM_KNOT","error_message":"x"}"#,
         )
         .unwrap();
