@@ -3,7 +3,7 @@
 //! [`MockKnot::start`] listens on `127.0.0.1` on a free port and answers every operation
 //! of the spec this crate was built from:
 //! - wrong or missing credentials get the spec's 401 example;
-//! - a body that breaks the rules of [`crate::ext::validation`] gets Knot's exact 400;
+//! - a body that breaks the client's validation rules gets Knot's exact 400;
 //! - `session_create` answers with a fresh session; other operations with their example;
 //! - injected faults come first: the next N requests get a 500, a delay, or any named
 //!   error example from the spec.
@@ -35,6 +35,7 @@ pub const MOCK_SECRET: &str = "mock-secret";
 
 /// A fault the mock injects into the next request.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fault {
     /// Answer with the spec's 500 example (`{"message": "Server Error"}` today).
     ServerError,
@@ -180,6 +181,7 @@ impl MockKnot {
 
 /// A request as the mock received it. `Debug` leaves out the `Authorization` value.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// HTTP method.
     pub method: String,

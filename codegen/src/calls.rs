@@ -238,6 +238,8 @@ fn reshape(
         let ImplItem::Fn(f) = member else { continue };
         if f.sig.ident == "new" {
             borrow_client_in_new(f);
+            // Takes the crate-private generated client; builders come from `KnotClient`.
+            f.vis = syn::parse_quote!(pub(crate));
         } else if f.sig.ident == "body"
             && let Some(builder) = &typed_body
         {

@@ -116,7 +116,7 @@ impl KnotClientBuilder {
     }
 
     /// Deadline for a whole call: every attempt, backoff delay and body (default 60 s;
-    /// per call: [`RequestOptions::total_timeout`]). Applies to a caller-supplied HTTP
+    /// per call: [`crate::RequestOptions::total_timeout`]). Applies to a caller-supplied HTTP
     /// client too.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.config.total_timeout = timeout;
@@ -143,7 +143,7 @@ impl KnotClientBuilder {
     }
 
     /// Shorthand for the policy's retry count (at most
-    /// [`super::retry::MAX_RETRIES_CEILING`]).
+    /// [`crate::MAX_RETRIES_CEILING`]).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.config.retry = self.config.retry.with_max_retries(retries);
         self
