@@ -6,7 +6,7 @@
 //!
 //! The pipeline, one module per step:
 //! [`load`] (YAML → JSON, with line/column errors) → [`check`] (references resolve,
-//! operations are named) → [`upgrade`] (OpenAPI 3.1 → 3.0.3) → [`adapt`] (what progenitor
+//! operations are named) → [`repair`] (invalid but unambiguous constructs) → [`upgrade`] (OpenAPI 3.1 → 3.0.3) → [`adapt`] (what progenitor
 //! needs to produce a tolerant client) → [`generate`] (progenitor, then [`stable`]:
 //! `#[non_exhaustive]` types and open response enums, then prettyplease).
 //! [`contract`] extracts per-operation facts for the hand-written layer; [`webhooks`]
@@ -21,6 +21,7 @@ pub mod generate;
 pub mod load;
 pub mod notes;
 pub mod pointer;
+pub mod repair;
 pub mod schema;
 pub mod stable;
 pub mod surface;
@@ -71,6 +72,7 @@ pub fn prepare(loaded: load::LoadedSpec) -> Result<PreparedSpec, SpecError> {
     let mut notes = Notes::default();
     let fail = |m: String| SpecError::new(&loaded.path, m);
     check::check(&mut doc, &mut notes).map_err(fail)?;
+    repair::repair(&mut doc, loaded.version, &mut notes);
     let webhooks = webhooks::extract(&mut doc, &mut notes);
     upgrade::upgrade(&mut doc, loaded.version, &mut notes).map_err(fail)?;
     Ok(PreparedSpec {
