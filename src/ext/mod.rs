@@ -11,6 +11,7 @@
 //! | what a response must satisfy: no redirects, same origin, bounded body | [`response_guard`] |
 //! | server text made safe to print (escaped, cut, secrets redacted) | `printable` (private) |
 //! | per-call options (extra body fields) | [`options`] |
+| multipart bodies for operations the spec sends as multipart (issue 12) | [`multipart`] |
 //! | the error type | [`error`] |
 //! | the session type (token never shown) | [`session`] |
 //!
@@ -23,6 +24,8 @@ pub mod credentials;
 pub mod error;
 pub mod formats;
 pub mod hooks;
+// issue 12: multipart request bodies (new file; the only touch here is this line).
+pub mod multipart;
 pub mod options;
 mod printable;
 pub mod response_guard;
