@@ -35,6 +35,8 @@ fn main() {
     write(&out_dir.join("knot_client.rs"), &generated.client);
     write(&out_dir.join("knot_contract.rs"), &generated.contract);
     write(&out_dir.join("knot_webhooks.rs"), &generated.webhooks);
+    // The spec's examples with their generated types (tests/spec_examples.rs).
+    write(&out_dir.join("knot_examples.rs"), &generated.examples);
 }
 
 /// Writes only when the content changed, so an unchanged spec does not touch mtimes.

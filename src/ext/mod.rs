@@ -11,7 +11,7 @@
 //! | what a response must satisfy: no redirects, same origin, bounded body | [`response_guard`] |
 //! | server text made safe to print (escaped, cut, secrets redacted) | `printable` (private) |
 //! | per-call options (extra body fields) | [`options`] |
-| multipart bodies for operations the spec sends as multipart (issue 12) | [`multipart`] |
+//! | multipart bodies for operations the spec sends as multipart | [`multipart`] |
 //! | the error type | [`error`] |
 //! | the session type (token never shown) | [`session`] |
 //!
