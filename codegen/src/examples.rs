@@ -110,32 +110,37 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
                 }
             }
         }
-        // Parameters (the path item's, then the operation's).
+        // Parameters (the path item's, then the operation's), as the spec lists them:
+        // a parameter the pipeline did not generate (see the build notes) is skipped.
+        let kept = parameters(prepared, &op);
         let item_at = join("#/paths", &op.path);
         for holder in [item_at, op.pointer.clone()] {
             let list_at = format!("{holder}/parameters");
-            let Some(Value::Array(params)) = walk::pointer_get(prepared, &list_at) else {
+            let Some(Value::Array(params)) = walk::pointer_get(original, &list_at) else {
                 continue;
             };
             for (i, param) in params.iter().enumerate() {
-                let at = format!("{list_at}/{i}");
-                let param = crate::schema::deref(prepared, param);
+                let mut param_at = format!("{list_at}/{i}");
+                if let Some(reference) = param.get("$ref").and_then(Value::as_str) {
+                    param_at = crate::pointer::canonical(reference).unwrap_or(param_at);
+                }
+                let param = crate::schema::deref(original, param);
                 let name = param.get("name").and_then(Value::as_str).unwrap_or("");
-                let target = match builder {
-                    None => missing(),
-                    Some(b) => match b.fields.get(&snake(name)) {
-                        Some(ty) => Target::Type(ty.clone()),
-                        None => Target::Missing(format!(
-                            "no builder field for parameter `{name}` of `{id}`"
-                        )),
-                    },
-                };
-                let param_at = match walk::pointer_get(original, &at)
-                    .and_then(|p| p.get("$ref"))
-                    .and_then(Value::as_str)
-                {
-                    Some(reference) => crate::pointer::canonical(reference).unwrap_or(at),
-                    None => at,
+                let place = param.get("in").and_then(Value::as_str).unwrap_or("");
+                let target = if !kept.contains(&(name.to_ascii_lowercase(), place.to_owned())) {
+                    Target::Skipped(format!(
+                        "parameter `{name}` is not generated (see the build notes)"
+                    ))
+                } else {
+                    match builder {
+                        None => missing(),
+                        Some(b) => match b.fields.get(&snake(name)) {
+                            Some(ty) => Target::Type(ty.clone()),
+                            None => Target::Missing(format!(
+                                "no builder field for parameter `{name}` of `{id}`"
+                            )),
+                        },
+                    }
                 };
                 for (at, value) in media_examples(original, &param_at) {
                     cases.push(case(at, value, Direction::Request, target.clone(), vec![]));
@@ -192,6 +197,24 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
         }
     }
     cases
+}
+
+/// `(lower-case name, location)` of the parameters `op` has in `doc`.
+fn parameters(doc: &Value, op: &walk::OperationRef) -> BTreeSet<(String, String)> {
+    let item_at = join("#/paths", &op.path);
+    [item_at, op.pointer.clone()]
+        .iter()
+        .filter_map(|holder| walk::pointer_get(doc, &format!("{holder}/parameters")))
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| crate::schema::deref(doc, p))
+        .filter_map(|p| {
+            Some((
+                p.get("name")?.as_str()?.to_ascii_lowercase(),
+                p.get("in")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 fn case(
@@ -597,7 +620,7 @@ pub fn to_rust(cases: &[Case], spec_name: &str) -> String {
     });
     let file: syn::File = syn::parse_quote! {
         /// Every example of the spec with the generated type for its place.
-        pub fn knot_examples() -> ::std::vec::Vec<ExampleCase> {
+        fn knot_examples() -> ::std::vec::Vec<ExampleCase> {
             ::std::vec::Vec::from([#(#entries),*])
         }
     };
