@@ -211,12 +211,17 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
         rendered.contains("struct AResponse {\n    id: Option<String>\n}"),
         "{rendered}"
     );
+    // The CSV response stays reachable, as bytes, through a variant operation.
+    assert!(
+        rendered.contains("operation a_csv(body: types::ABody) -> ByteStream"),
+        "{rendered}"
+    );
     let kinds: Vec<&str> = generated.notes.kinds().collect();
     assert_eq!(
         kinds,
         [
-            "POST /a: only `application/json` is generated (dropped text/csv)",
             "POST /a: request media type(s) application/xml not generated",
+            "POST /a: success media type `text/csv` generated as bytes by the variant operation `a_csv`",
         ]
     );
 }

@@ -24,6 +24,12 @@ const STASH: &str = "x-knot-alternates";
 
 /// Takes the non-preferred media types off each operation's first success response.
 pub fn stash(doc: &mut Value) {
+    // Only the pipeline writes the stash, never a spec.
+    for op in walk::operations(doc) {
+        if let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) {
+            operation.remove(STASH);
+        }
+    }
     for op in walk::operations(doc) {
         let responses_at = format!("{}/responses", op.pointer);
         let Some(Value::Object(responses)) = walk::pointer_get(doc, &responses_at) else {

@@ -40,28 +40,37 @@ pub struct Fixup {
     pub label: String,
 }
 
+/// Removes [`FIXUP`] from every operation: only the pipeline writes it, never a spec.
+pub fn clear(doc: &mut Value) {
+    for op in walk::operations(doc) {
+        if let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) {
+            operation.remove(FIXUP);
+        }
+    }
+}
+
+/// `key` of the operation's fixup, created as `empty` when absent.
+fn entry<'a>(operation: &'a mut Map<String, Value>, key: &str, empty: Value) -> &'a mut Value {
+    let fixup = operation.entry(FIXUP).or_insert_with(|| json!({}));
+    if !fixup.is_object() {
+        *fixup = json!({});
+    }
+    let Value::Object(fixup) = fixup else {
+        unreachable!("made a mapping above")
+    };
+    fixup.entry(key).or_insert(empty)
+}
+
 /// Adds `cookie` to the operation's fixup.
 pub fn add_cookie(operation: &mut Map<String, Value>, cookie: &str) {
-    let fixup = operation.entry(FIXUP).or_insert_with(|| json!({}));
-    if let Value::Array(cookies) = fixup
-        .as_object_mut()
-        .expect("fixup is a mapping")
-        .entry("cookies")
-        .or_insert_with(|| json!([]))
-    {
+    if let Value::Array(cookies) = entry(operation, "cookies", json!([])) {
         cookies.push(Value::String(cookie.to_owned()));
     }
 }
 
 /// Sets header `name` (lower case) to `value` in the operation's fixup.
 pub fn set_header(operation: &mut Map<String, Value>, name: &str, value: &str) {
-    let fixup = operation.entry(FIXUP).or_insert_with(|| json!({}));
-    if let Value::Object(headers) = fixup
-        .as_object_mut()
-        .expect("fixup is a mapping")
-        .entry("headers")
-        .or_insert_with(|| json!({}))
-    {
+    if let Value::Object(headers) = entry(operation, "headers", json!({})) {
         headers.insert(name.to_owned(), Value::String(value.to_owned()));
     }
 }

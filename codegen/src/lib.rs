@@ -112,6 +112,7 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     let prepared_doc = doc.clone();
     let mut adapted = doc;
     // What progenitor cannot send or receive, reshaped so that it can (see `fixups`).
+    fixups::clear(&mut adapted);
     multipart::prepare(&mut adapted, &mut notes);
     alternates::stash(&mut adapted);
     adapt::adapt(&mut adapted, &mut notes);
