@@ -228,7 +228,7 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
 
 #[test]
 fn broken_specs_fail_with_one_clear_message() {
-    let cases: [(&str, &str); 16] = [
+    let cases: [(&str, &str); 17] = [
         (
             "bad/invalid-yaml.yaml",
             "invalid YAML at line 10, column 1: did not find expected node content",
@@ -260,6 +260,12 @@ fn broken_specs_fail_with_one_clear_message() {
         (
             "bad/bad-parameter.yaml",
             "not a valid OpenAPI document at #/paths/~1a~1{id}/get/parameters/0: unknown variant `somewhere`, expected one of `query`, `header`, `path`, `cookie`",
+        ),
+        // The operation at fault is named, not a schema that fails only when tried
+        // without the schemas it references.
+        (
+            "bad/operation-fault-beside-refs.yaml",
+            "progenitor cannot generate this spec at #/paths/~1a/get (GET /a) (it panicked: called `Option::unwrap()` on a `None` value); simplify that construct",
         ),
         // Schemas that reach themselves only through references: infinite types, on
         // which progenitor overflows its stack (an abort, not a panic).

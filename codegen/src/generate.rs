@@ -109,11 +109,16 @@ fn locate_failure(doc: &Value) -> Option<String> {
     };
     let mut bare = doc.clone();
     bare["paths"] = serde_json::json!({});
-    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+    // Issue 12: a schema is blamed only when the components alone fail, and each is tried
+    // with the schemas it references (alone, a reference to a missing schema fails too).
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas")
+        && fails(&bare)
+    {
         for name in schemas.keys() {
             let mut candidate = bare.clone();
+            let needed = referenced_schemas(doc, name);
             if let Some(Value::Object(only)) = candidate.pointer_mut("/components/schemas") {
-                only.retain(|n, _| n == name);
+                only.retain(|n, _| needed.contains(n));
             }
             if fails(&candidate) {
                 let origin = schemas[name]
@@ -141,6 +146,29 @@ fn locate_failure(doc: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// `name` and every component schema it reaches through `$ref`s.
+fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::from([name.to_owned()]);
+    let mut queue = vec![name.to_owned()];
+    while let Some(next) = queue.pop() {
+        let at = crate::pointer::join("#/components/schemas", &next);
+        let Some(schema) = crate::walk::pointer_get(doc, &at) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        crate::walk::refs(schema, &at, &mut found);
+        for (reference, _) in found {
+            if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                let target = target.replace("~1", "/").replace("~0", "~");
+                if seen.insert(target.clone()) {
+                    queue.push(target);
+                }
+            }
+        }
+    }
+    seen
 }
 
 /// openapiv3 reports errors inside `paths` without a location; parsing the parts one by

@@ -31,6 +31,7 @@ pub mod schema;
 pub mod stable;
 pub mod surface;
 pub mod synthetic;
+pub mod unsupported;
 pub mod upgrade;
 pub mod walk;
 pub mod webhooks;
@@ -113,6 +114,7 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     let mut adapted = doc;
     // What progenitor cannot send or receive, reshaped so that it can (see `fixups`).
     fixups::clear(&mut adapted);
+    unsupported::handle(&mut adapted, &mut notes);
     multipart::prepare(&mut adapted, &mut notes);
     alternates::stash(&mut adapted);
     adapt::adapt(&mut adapted, &mut notes);

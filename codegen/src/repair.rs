@@ -11,7 +11,8 @@
 //!   is dropped;
 //! - `servers: []`: read as absent (the spec's default server, `/`);
 //! - a parameter declared `in: path` that the path template does not contain: it could
-//!   never be sent, so it is not generated.
+//!   never be sent, so it is not generated; one the template does contain but that is
+//!   not marked `required` (path parameters always are) is read as required.
 //!
 //! Runs after [`crate::check`] (references resolve, nesting is bounded) and before
 //! [`crate::upgrade`]; every walk here follows the tree, never references.
@@ -144,6 +145,30 @@ fn path_parameters_not_in_template(doc: &mut Value, op: &walk::OperationRef, not
     let item_at = crate::pointer::join("#/paths", &op.path);
     for holder in [item_at, op.pointer.clone()] {
         let list_at = format!("{holder}/parameters");
+        let Some(Value::Array(params)) = walk::pointer_get(doc, &list_at) else {
+            continue;
+        };
+        let optional: Vec<usize> = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.get("in").and_then(Value::as_str) == Some("path")
+                    && p.get("required") != Some(&Value::Bool(true))
+                    && p.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| names.iter().any(|m| m == n))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(Value::Array(params)) = walk::pointer_get_mut(doc, &list_at) {
+            for &i in &optional {
+                params[i]["required"] = Value::Bool(true);
+                notes.add(
+                    "repaired: path parameter not marked `required` read as required",
+                    format!("{list_at}/{i}"),
+                );
+            }
+        }
         let Some(Value::Array(params)) = walk::pointer_get(doc, &list_at) else {
             continue;
         };
