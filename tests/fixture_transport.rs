@@ -88,9 +88,12 @@ mod multipart {
     #[tokio::test]
     async fn a_multipart_body_is_sent_with_its_boundary() {
         let server = MockServer::start().await;
-        let form = Form::new()
-            .text("prompt", "a red lamp")
-            .file("image", "lamp.png", "image/png", b"\x89PNG".to_vec());
+        let form = Form::new().text("prompt", "a red lamp").file(
+            "image",
+            "lamp.png",
+            "image/png",
+            b"\x89PNG".to_vec(),
+        );
         let body = form.encode().unwrap();
         Mock::given(method("POST"))
             .and(path("/images/edits"))
@@ -134,10 +137,10 @@ mod stream {
         Mock::given(method("POST"))
             .and(path("/api/generate"))
             .and(header("accept", "application/x-ndjson"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_raw("{\"response\":\"H\"}\n{\"done\":true}\n", "application/x-ndjson"),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                "{\"response\":\"H\"}\n{\"done\":true}\n",
+                "application/x-ndjson",
+            ))
             .expect(1)
             .mount(&server)
             .await;
@@ -166,10 +169,7 @@ mod stream {
             .await
             .unwrap();
         assert_eq!(streamed.status(), 200);
-        assert_eq!(
-            streamed.headers()["content-type"],
-            "application/x-ndjson"
-        );
+        assert_eq!(streamed.headers()["content-type"], "application/x-ndjson");
         let typed = client.api().generate().body(body).send().await.unwrap();
         assert_eq!(typed.into_inner().response.as_deref(), Some("Hi"));
     }

@@ -232,7 +232,13 @@ fn the_round_trip_comparison_tells_losses_from_unlisted_fields() {
         "name": "b", "n": 1.0, "when": "2024-01-01T00:00:00Z", "tags": ["x"], "mode": "auto"
     });
     let mut differences = Differences::default();
-    compare(&original, &again, "", &["/name", "/n", "/when", "/tags"], &mut differences);
+    compare(
+        &original,
+        &again,
+        "",
+        &["/name", "/n", "/when", "/tags"],
+        &mut differences,
+    );
     assert_eq!(
         differences,
         Differences {
@@ -242,6 +248,16 @@ fn the_round_trip_comparison_tells_losses_from_unlisted_fields() {
         }
     );
     let mut differences = Differences::default();
-    compare(&original, &serde_json::json!({}), "", &["/name"], &mut differences);
-    assert!(differences.lost.contains(&"/name (declared field dropped)".to_owned()));
+    compare(
+        &original,
+        &serde_json::json!({}),
+        "",
+        &["/name"],
+        &mut differences,
+    );
+    assert!(
+        differences
+            .lost
+            .contains(&"/name (declared field dropped)".to_owned())
+    );
 }

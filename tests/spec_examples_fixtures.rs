@@ -18,7 +18,14 @@ fn run(spec: &str) -> Output {
         .join("regeneration");
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&root)
-        .args(["test", "--quiet", "--test", "spec_examples", "--test", "fixture_transport"])
+        .args([
+            "test",
+            "--quiet",
+            "--test",
+            "spec_examples",
+            "--test",
+            "fixture_transport",
+        ])
         .env("CARGO_TARGET_DIR", target)
         .env("KNOT_OPENAPI_SPEC", spec)
         .env("RUST_BACKTRACE", "0")
@@ -68,7 +75,13 @@ fn nonconforming_examples_fail_the_test_each_named_by_its_pointer() {
         "#/paths/~1things/post/requestBody/content/application~1json/example: does not decode into knot_api::generated::types::CreateThingBody: invalid type: integer `5`, expected a string",
         "#/paths/~1things/post/responses/201/content/application~1json/examples/NoId/value: does not decode into knot_api::generated::types::Thing: missing field `id`",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
-    assert!(!stdout.contains("examples/Good/value: does not decode"), "{stdout}");
+    assert!(
+        !stdout.contains("examples/Good/value: does not decode"),
+        "{stdout}"
+    );
 }

@@ -158,7 +158,9 @@ mod tests {
         assert_eq!(doc["paths"]["/a"]["parameters"], json!([]));
         assert_eq!(
             notes.summary(),
-            vec!["GET /a: cookie parameter `bad name` not generated (its name cannot be sent in a Cookie header) at #/paths/~1a/get/parameters/0"]
+            vec![
+                "GET /a: cookie parameter `bad name` not generated (its name cannot be sent in a Cookie header) at #/paths/~1a/get/parameters/0"
+            ]
         );
     }
 }

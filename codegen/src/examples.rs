@@ -106,7 +106,13 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
                 };
                 for (at, value) in media_examples(original, &media_at) {
                     let declared = declared(prepared, schema, &value);
-                    cases.push(case(at, value, Direction::Request, target.clone(), declared));
+                    cases.push(case(
+                        at,
+                        value,
+                        Direction::Request,
+                        target.clone(),
+                        declared,
+                    ));
                 }
             }
         }
@@ -369,7 +375,12 @@ fn declared_at(
     };
     collect(&flat);
     for key in ["oneOf", "anyOf"] {
-        for branch in flat.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in flat
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect(&crate::schema::flatten(doc, branch));
         }
     }
@@ -653,7 +664,8 @@ mod tests {
         } } });
         let schema = json!({ "oneOf": [
             { "$ref": "#/components/schemas/Cat" }, { "$ref": "#/components/schemas/Dog" } ] });
-        let value = json!({ "name": "Tom", "merchant_id": 1, "toys": [{ "id": 1, "x": 2 }], "bark": true });
+        let value =
+            json!({ "name": "Tom", "merchant_id": 1, "toys": [{ "id": 1, "x": 2 }], "bark": true });
         assert_eq!(
             declared(&doc, Some(&schema), &value),
             vec!["/bark", "/name", "/toys", "/toys/0/id"]

@@ -137,9 +137,7 @@ pub fn relocate(doc: &mut Value) -> Vec<Fixup> {
             Some(at) => op.path[at..].to_owned(),
             None => {
                 let moved = operation.clone();
-                let item = doc["paths"][&op.path]
-                    .as_object_mut()
-                    .expect("path item");
+                let item = doc["paths"][&op.path].as_object_mut().expect("path item");
                 item.remove(&op.method);
                 let parameters = item.get("parameters").cloned();
                 let key = free_marked_path(doc, &op.path);

@@ -41,7 +41,9 @@ pub fn prepare(doc: &mut Value, notes: &mut Notes) {
         };
         let base = |m: &str| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
         if !content.keys().any(|m| base(m) == MULTIPART)
-            || content.keys().any(|m| base(m) != MULTIPART && crate::adapt::sendable(m))
+            || content
+                .keys()
+                .any(|m| base(m) != MULTIPART && crate::adapt::sendable(m))
         {
             continue;
         }
@@ -97,7 +99,10 @@ mod tests {
             up[crate::fixups::FIXUP]["headers"]["content-type"],
             content_type()
         );
-        assert!(doc["paths"]["/both"]["post"]["requestBody"]["content"]["multipart/form-data"].is_object());
+        assert!(
+            doc["paths"]["/both"]["post"]["requestBody"]["content"]["multipart/form-data"]
+                .is_object()
+        );
         assert_eq!(notes.summary().len(), 1);
         assert!(notes.summary()[0].contains("its parts (file, name) are not typed"));
     }

@@ -120,7 +120,10 @@ fn nullable_in_31(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
         }
         _ => {
             let rest = std::mem::take(map);
-            map.insert("anyOf".into(), json!([Value::Object(rest), {"type": "null"}]));
+            map.insert(
+                "anyOf".into(),
+                json!([Value::Object(rest), {"type": "null"}]),
+            );
         }
     }
     notes.add(

@@ -139,8 +139,15 @@ mod tests {
         handle(&mut doc, &mut notes);
         let op = &doc["paths"]["/a/{id}"]["get"];
         assert_eq!(op["parameters"].as_array().unwrap().len(), 1);
-        assert!(op["requestBody"]["content"]["application/json"].get("encoding").is_none());
-        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"], json!({}));
+        assert!(
+            op["requestBody"]["content"]["application/json"]
+                .get("encoding")
+                .is_none()
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
         assert_eq!(notes.kinds().count(), 5, "{:?}", notes.summary());
     }
 }

@@ -112,7 +112,9 @@ impl Form {
                         "the file name or content type has a quote, backslash or control character",
                     ));
                 }
-                disposition.push_str(&format!("; filename=\"{file_name}\"\r\nContent-Type: {content_type}"));
+                disposition.push_str(&format!(
+                    "; filename=\"{file_name}\"\r\nContent-Type: {content_type}"
+                ));
             }
             out.extend_from_slice(disposition.as_bytes());
             out.extend_from_slice(b"\r\n\r\n");
@@ -126,7 +128,9 @@ impl Form {
 }
 
 fn header_safe(text: &str) -> bool {
-    !text.chars().any(|c| c == '"' || c == '\\' || c.is_control())
+    !text
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
