@@ -75,8 +75,10 @@ pub fn stash(doc: &mut Value) {
     }
 }
 
-/// Adds one variant operation per stashed media type (on an adapted document).
-pub fn add_variants(doc: &mut Value, notes: &mut Notes) {
+/// Adds one variant operation per stashed media type (on an adapted document) and
+/// returns `(operationId, variant operationId)` for each.
+pub fn add_variants(doc: &mut Value, notes: &mut Notes) -> Vec<(String, String)> {
+    let mut added = Vec::new();
     for op in walk::operations(doc) {
         let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) else {
             continue;
@@ -135,8 +137,10 @@ pub fn add_variants(doc: &mut Value, notes: &mut Notes) {
                 Value::Object(variant),
                 parameters.clone(),
             );
+            added.push((id.clone(), variant_id));
         }
     }
+    added
 }
 
 /// A media type usable as a static header value (visible ASCII and spaces).
@@ -200,7 +204,10 @@ mod tests {
         assert_eq!(kept.as_object().unwrap().len(), 1);
         assert!(kept["application/json"].is_object());
         let mut notes = Notes::default();
-        add_variants(&mut doc, &mut notes);
+        assert_eq!(
+            add_variants(&mut doc, &mut notes),
+            vec![("generate".to_owned(), "generate_x_ndjson".to_owned())]
+        );
         let variant = &doc["paths"]["/g/x-knot-fixup-0"]["post"];
         assert_eq!(variant["operationId"], "generate_x_ndjson");
         assert_eq!(

@@ -290,8 +290,9 @@ fn map_string_literals(
         .collect()
 }
 
-/// `text` without any marker (the marker segment and its number).
-fn strip_markers(text: &str) -> String {
+/// `text` without any marker (the marker segment and its number): a path of the
+/// adapted document as the spec wrote it.
+pub fn strip_markers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(MARKER) {

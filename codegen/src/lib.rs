@@ -109,7 +109,7 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     check::depth(&doc, check::MAX_CONVERTED_DEPTH)
         .and_then(|()| check::cycles(&doc))
         .map_err(|m| SpecError::new(&loaded.path, m))?;
-    let contract = contract::to_rust(&contract::extract(&doc));
+    let mut operations = contract::extract(&doc);
     let prepared_doc = doc.clone();
     let mut adapted = doc;
     // What progenitor cannot send or receive, reshaped so that it can (see `fixups`).
@@ -120,7 +120,16 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     adapt::adapt(&mut adapted, &mut notes);
     // After `adapt`, which lower-cases header names: cookie names keep their case.
     cookies::prepare(&mut adapted, &mut notes);
-    alternates::add_variants(&mut adapted, &mut notes);
+    // A variant sends what its operation sends: the same contract under its own id.
+    for (id, variant) in alternates::add_variants(&mut adapted, &mut notes) {
+        if let Some(operation) = operations.iter().find(|o| o.id == id).cloned() {
+            operations.push(contract::Operation {
+                id: variant,
+                ..operation
+            });
+        }
+    }
+    let contract = contract::to_rust(&operations);
     let fixups = fixups::relocate(&mut adapted);
     let file_name = std::path::Path::new(&loaded.path)
         .file_name()
