@@ -436,3 +436,68 @@ fn a_31_spec_is_converted_to_30_with_nullable() {
     assert_eq!(amount["exclusiveMinimum"], true);
     assert!(prepared.doc.get("webhooks").is_none());
 }
+
+#[test]
+fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
+    let cases: [(&str, &[&str]); 5] = [
+        // Sent as cookies: nothing lost, nothing to say.
+        ("good/cookie-params.yaml", &[]),
+        (
+            "good/multipart.yaml",
+            &[
+                "POST /images/edits: multipart/form-data body sent as bytes built with knot_api::ext::multipart::Form; its parts (image, prompt, n) are not typed at #/paths/~1images~1edits/post/requestBody",
+            ],
+        ),
+        (
+            "good/stream-response.yaml",
+            &[
+                "POST /api/generate: success media type `application/x-ndjson` generated as bytes by the variant operation `generate_x_ndjson` at #/paths/~1api~1generate/post/responses/200/content/application~1x-ndjson",
+            ],
+        ),
+        (
+            "good/repairs.yaml",
+            &[
+                "repaired: `nullable: true` (OpenAPI 3.0) in a 3.1 document read as `type: [T, 'null']` at 2 places (first: #/components/schemas/Dog/properties/nickname)",
+                "repaired: `servers: []` read as absent (the default server `/`) at #/servers",
+                "repaired: discriminator mapping value given as an object; its `$ref` is used at 2 places (first: #/components/schemas/Pet/discriminator/mapping/cat)",
+                "repaired: path parameter `pet_id` is not in the template `/pets`; not generated at #/paths/~1pets/get/parameters/0",
+                "repaired: path template `/pets/{pet_id}` names `{pet_id}`, which no parameter declares; generated as a required string at #/paths/~1pets~1{pet_id}/get",
+            ],
+        ),
+        (
+            "good/progenitor-limits.yaml",
+            &[
+                "GET /reports/{report_id}: JSON media type without a schema generated as any JSON value at #/paths/~1reports~1{report_id}/get/responses/200/content/application~1json",
+                "GET /reports/{report_id}: parameter `filter` not generated (progenitor cannot send it: query style `deepObject`) at #/paths/~1reports~1{report_id}/get/parameters/1",
+                "GET /reports/{report_id}: parameter `sort` not generated (progenitor cannot send it: described by `content`, not `schema`) at #/paths/~1reports~1{report_id}/get/parameters/2",
+                "POST /reports: `encoding` of a JSON media type not applied at #/paths/~1reports/post/requestBody/content/application~1json/encoding",
+                "repaired: path parameter not marked `required` read as required at #/paths/~1reports~1{report_id}/get/parameters/0",
+            ],
+        ),
+    ];
+    for (name, expected) in cases {
+        let generated = generate(name);
+        assert_eq!(generated.notes.summary(), expected, "{name}");
+    }
+    // The operations are all there, each variant beside its operation.
+    let surface = |name| {
+        knot_codegen::surface::render(
+            &knot_codegen::surface::extract(&generate(name).client).unwrap(),
+            "x",
+        )
+    };
+    let cookies = surface("good/cookie-params.yaml");
+    assert!(cookies.contains("operation get_item("), "{cookies}");
+    assert!(cookies.contains("session_token: String"), "{cookies}");
+    let stream = surface("good/stream-response.yaml");
+    assert!(
+        stream.contains("operation generate(body: types::GenerateBody) -> types::Completion"),
+        "{stream}"
+    );
+    assert!(
+        stream.contains("operation generate_x_ndjson(body: types::GenerateBody) -> ByteStream"),
+        "{stream}"
+    );
+    let client = generate("good/stream-response.yaml").client;
+    assert!(!client.contains("x-knot-fixup"), "markers are removed");
+}

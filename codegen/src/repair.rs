@@ -12,7 +12,9 @@
 //! - `servers: []`: read as absent (the spec's default server, `/`);
 //! - a parameter declared `in: path` that the path template does not contain: it could
 //!   never be sent, so it is not generated; one the template does contain but that is
-//!   not marked `required` (path parameters always are) is read as required.
+//!   not marked `required` (path parameters always are) is read as required;
+//! - a `{name}` in the path template that no parameter declares: declared as a required
+//!   string (what a path segment is).
 //!
 //! Runs after [`crate::check`] (references resolve, nesting is bounded) and before
 //! [`crate::upgrade`]; every walk here follows the tree, never references.
@@ -146,6 +148,7 @@ fn path_parameters_not_in_template(doc: &mut Value, op: &walk::OperationRef, not
         .map(str::to_owned)
         .collect();
     let item_at = crate::pointer::join("#/paths", &op.path);
+    undeclared_template_names(doc, op, &item_at, &names, notes);
     for holder in [item_at, op.pointer.clone()] {
         let list_at = format!("{holder}/parameters");
         let Some(Value::Array(params)) = walk::pointer_get(doc, &list_at) else {
@@ -208,6 +211,51 @@ fn path_parameters_not_in_template(doc: &mut Value, op: &walk::OperationRef, not
     }
 }
 
+fn undeclared_template_names(
+    doc: &mut Value,
+    op: &walk::OperationRef,
+    item_at: &str,
+    names: &[String],
+    notes: &mut Notes,
+) {
+    let declared: Vec<String> = [item_at, op.pointer.as_str()]
+        .iter()
+        .filter_map(|holder| walk::pointer_get(doc, &format!("{holder}/parameters")))
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| schema::deref(doc, p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let missing: Vec<&String> = names.iter().filter(|n| !declared.contains(n)).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) else {
+        return;
+    };
+    let list = operation
+        .entry("parameters")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !list.is_array() {
+        return;
+    }
+    for name in missing {
+        if let Value::Array(list) = list {
+            list.push(json!({
+                "name": name, "in": "path", "required": true, "schema": { "type": "string" }
+            }));
+        }
+        notes.add(
+            format!(
+                "repaired: path template `{}` names `{{{name}}}`, which no parameter declares; generated as a required string",
+                op.path
+            ),
+            op.pointer.clone(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +271,7 @@ mod tests {
                     { "name": "stray", "in": "path", "required": true },
                     { "name": "q", "in": "query", "schema": { "type": "integer", "nullable": true } }
                 ], "responses": {} }
-            } },
+            }, "/b/{b_id}": { "get": { "responses": {} } } },
             "components": { "schemas": {
                 "P": { "oneOf": [{ "$ref": "#/components/schemas/C" }],
                        "discriminator": { "propertyName": "k", "mapping": {
@@ -234,6 +282,12 @@ mod tests {
         let mut notes = Notes::default();
         repair(&mut doc, OpenApiVersion::V31, &mut notes);
         assert!(doc.get("servers").is_none());
+        assert_eq!(
+            doc.pointer("/paths/~1b~1{b_id}/get/parameters/0"),
+            Some(
+                &json!({ "name": "b_id", "in": "path", "required": true, "schema": { "type": "string" } })
+            )
+        );
         assert_eq!(
             doc.pointer("/components/schemas/P/discriminator/mapping"),
             Some(&json!({ "c": "#/components/schemas/C" }))
@@ -246,7 +300,7 @@ mod tests {
             doc.pointer("/components/schemas/C/properties/n"),
             Some(&json!({ "anyOf": [{ "$ref": "#/components/schemas/P" }, { "type": "null" }] }))
         );
-        assert_eq!(notes.kinds().count(), 6, "{:?}", notes.summary());
+        assert_eq!(notes.kinds().count(), 7, "{:?}", notes.summary());
     }
 
     #[test]
