@@ -501,3 +501,26 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
     let client = generate("good/stream-response.yaml").client;
     assert!(!client.contains("x-knot-fixup"), "markers are removed");
 }
+
+#[test]
+fn the_example_table_finds_examples_behind_references() {
+    // A response given as `$ref` to components/responses, a named example given as `$ref`
+    // to components/examples: each example is listed where it is, with its type.
+    let multipart = generate("good/multipart.yaml").examples;
+    assert!(
+        multipart.contains("\"#/components/responses/Images/content/application~1json/example\""),
+        "{multipart}"
+    );
+    assert!(multipart.contains("types::ImagesResponse"), "{multipart}");
+    assert!(
+        multipart.contains("request media type `multipart/form-data` is not JSON"),
+        "{multipart}"
+    );
+    let stream = generate("good/stream-response.yaml").examples;
+    assert!(
+        stream.contains("\"#/components/examples/Plain/value\""),
+        "{stream}"
+    );
+    assert!(stream.contains("types::GenerateBody"), "{stream}");
+    assert_eq!(stream.matches("ExampleCase::typed").count(), 2, "{stream}");
+}

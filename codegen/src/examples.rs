@@ -86,7 +86,7 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
         let builder = generated.operations.get(&snake(id));
         let missing = || Target::Missing(format!("no generated operation for `{id}`"));
         // Request body.
-        let body_at = format!("{}/requestBody", op.pointer);
+        let body_at = resolved_at(original, &format!("{}/requestBody", op.pointer));
         if let Some(body) = operation.get("requestBody") {
             let body = crate::schema::deref(prepared, body);
             for (media, media_at, schema) in media_types(body, &body_at) {
@@ -164,7 +164,7 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
             .map(|c| crate::schema::deref(prepared, &responses[c]).get("content"));
         for (code, response) in responses {
             let response = crate::schema::deref(prepared, response);
-            let at = join(&responses_at, code);
+            let at = resolved_at(original, &join(&responses_at, code));
             let generated_success = code.starts_with('2')
                 && first_success == Some(response.get("content"))
                 && builder.is_some();
@@ -221,6 +221,23 @@ fn parameters(doc: &Value, op: &walk::OperationRef) -> BTreeSet<(String, String)
             ))
         })
         .collect()
+}
+
+/// Where the object at `at` really is: its `$ref`s (to `components/requestBodies`,
+/// `components/responses`, ...) followed in `doc`.
+fn resolved_at(doc: &Value, at: &str) -> String {
+    let mut at = at.to_owned();
+    for _ in 0..16 {
+        let next = walk::pointer_get(doc, &at)
+            .and_then(|v| v.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(crate::pointer::canonical);
+        match next {
+            Some(next) if next != at => at = next,
+            _ => break,
+        }
+    }
+    at
 }
 
 fn case(
