@@ -25,6 +25,10 @@
 //!
 //! Response examples are decoded, not round-tripped: response types keep unknown enum
 //! values and ignore unknown fields by design.
+//!
+//! Not covered: examples on single properties inside a schema (they are parts of a
+//! value, not values of a generated type; `tests/seed_types.rs` checks the seed's),
+//! response header examples, and examples inside a parameter's `content`.
 
 use knot_api::types;
 use serde::Serialize;
