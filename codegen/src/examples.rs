@@ -69,7 +69,14 @@ pub struct Case {
 
 /// Every example of `original` (the spec as loaded), typed from `client` (the generated
 /// source); schemas are read from `prepared` (the converted document, same pointers).
-pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
+/// Examples of what [`crate::salvage`] gave up (`lost`) are skipped, not missing.
+pub fn extract(
+    original: &Value,
+    prepared: &Value,
+    client: &str,
+    lost: &crate::salvage::Lost,
+) -> Vec<Case> {
+    let given_up = Target::Skipped("not generated (see the build notes)".into());
     let generated = match syn::parse_file(client) {
         Ok(file) => Generated::read(&file),
         Err(_) => Generated::default(),
@@ -90,7 +97,9 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
         if let Some(body) = operation.get("requestBody") {
             let body = crate::schema::deref(prepared, body);
             for (media, media_at, schema) in media_types(body, &body_at) {
-                let target = if !is_json(&media) {
+                let target = if lost.covers(id, "request body") {
+                    given_up.clone()
+                } else if !is_json(&media) {
                     Target::Skipped(format!("request media type `{media}` is not JSON"))
                 } else {
                     match builder {
@@ -133,7 +142,9 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
                 let param = crate::schema::deref(original, param);
                 let name = param.get("name").and_then(Value::as_str).unwrap_or("");
                 let place = param.get("in").and_then(Value::as_str).unwrap_or("");
-                let target = if !kept.contains(&(name.to_ascii_lowercase(), place.to_owned())) {
+                let target = if lost.covers(id, &format!("parameter {name}")) {
+                    given_up.clone()
+                } else if !kept.contains(&(name.to_ascii_lowercase(), place.to_owned())) {
                     Target::Skipped(format!(
                         "parameter `{name}` is not generated (see the build notes)"
                     ))
@@ -169,7 +180,9 @@ pub fn extract(original: &Value, prepared: &Value, client: &str) -> Vec<Case> {
                 && first_success == Some(response.get("content"))
                 && builder.is_some();
             for (media, media_at, schema) in media_types(response, &at) {
-                let target = if !is_json(&media) {
+                let target = if lost.covers(id, &format!("response {code} body")) {
+                    given_up.clone()
+                } else if !is_json(&media) {
                     Target::Skipped(format!("response media type `{media}` is not JSON"))
                 } else if generated_success {
                     match builder.and_then(|b| b.success.clone()) {

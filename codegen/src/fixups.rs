@@ -156,6 +156,16 @@ pub fn relocate(doc: &mut Value) -> Vec<Fixup> {
     fixups
 }
 
+/// Keeps the fixups whose operation is still in `doc` (one may have been given up by
+/// [`crate::salvage`]).
+pub fn retain_present(fixups: &mut Vec<Fixup>, doc: &Value) {
+    fixups.retain(|fixup| {
+        walk::operations(doc)
+            .iter()
+            .any(|op| op.path.ends_with(&fixup.marker))
+    });
+}
+
 /// Edits progenitor's formatted output for `fixups`; an operation whose request code
 /// cannot be found is an error (the generated client would send the wrong request).
 pub fn apply(code: &str, fixups: &[Fixup]) -> Result<String, String> {
