@@ -17,6 +17,15 @@ fn main() {
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_SPEC.to_owned());
     println!("cargo::rerun-if-changed={spec}");
+    // Tests that exercise one fixture spec on the wire compile only in a crate built
+    // from it: `cfg(knot_fixture = "<file stem>")` names the spec when it is not the
+    // vendored one (tests/fixture_transport.rs).
+    println!("cargo::rustc-check-cfg=cfg(knot_fixture, values(any()))");
+    if spec != DEFAULT_SPEC
+        && let Some(stem) = Path::new(&spec).file_stem().and_then(|s| s.to_str())
+    {
+        println!("cargo::rustc-cfg=knot_fixture=\"{stem}\"");
+    }
 
     // Relative paths are relative to the crate root, which is the build script's cwd.
     let generated = match knot_codegen::generate_file(&spec) {
@@ -35,6 +44,8 @@ fn main() {
     write(&out_dir.join("knot_client.rs"), &generated.client);
     write(&out_dir.join("knot_contract.rs"), &generated.contract);
     write(&out_dir.join("knot_webhooks.rs"), &generated.webhooks);
+    // The spec's examples with their generated types (tests/spec_examples.rs).
+    write(&out_dir.join("knot_examples.rs"), &generated.examples);
 }
 
 /// Writes only when the content changed, so an unchanged spec does not touch mtimes.

@@ -94,6 +94,12 @@ pub mod operations {
     pub use crate::generated::builder::*;
 }
 
+/// Request bodies for operations the spec sends as `multipart/form-data` (their parts
+/// are not typed): build with [`multipart::Form`], pass the encoded bytes as the body.
+pub mod multipart {
+    pub use crate::ext::multipart::{BOUNDARY, Form, FormError};
+}
+
 /// Not part of the public API: reached by this crate's tests and benchmarks only, and
 /// may change in any release.
 #[doc(hidden)]

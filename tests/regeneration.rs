@@ -80,7 +80,7 @@ fn constructs_fixture_generates_every_construct() {
             "path param, derived name",
             "pub fn get_accounts_by_account_id(&self)",
         ),
-        ("path param value", ".account_id("),
+        ("path param value", "pub fn account_id<V>(mut self, value: V)"),
         // response enums are open: the field has the enum type, which keeps unknown values
         (
             "open response enum field",
@@ -211,19 +211,24 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
         rendered.contains("struct AResponse {\n    id: Option<String>\n}"),
         "{rendered}"
     );
+    // The CSV response stays reachable, as bytes, through a variant operation.
+    assert!(
+        rendered.contains("operation a_csv(body: types::ABody) -> ByteStream"),
+        "{rendered}"
+    );
     let kinds: Vec<&str> = generated.notes.kinds().collect();
     assert_eq!(
         kinds,
         [
-            "POST /a: only `application/json` is generated (dropped text/csv)",
             "POST /a: request media type(s) application/xml not generated",
+            "POST /a: success media type `text/csv` generated as bytes by the variant operation `a_csv`",
         ]
     );
 }
 
 #[test]
 fn broken_specs_fail_with_one_clear_message() {
-    let cases: [(&str, &str); 16] = [
+    let cases: [(&str, &str); 17] = [
         (
             "bad/invalid-yaml.yaml",
             "invalid YAML at line 10, column 1: did not find expected node content",
@@ -255,6 +260,12 @@ fn broken_specs_fail_with_one_clear_message() {
         (
             "bad/bad-parameter.yaml",
             "not a valid OpenAPI document at #/paths/~1a~1{id}/get/parameters/0: unknown variant `somewhere`, expected one of `query`, `header`, `path`, `cookie`",
+        ),
+        // The schema at fault is named, not one that fails only when tried without the
+        // schemas it references.
+        (
+            "bad/schema-fault-beside-refs.yaml",
+            "progenitor cannot generate this spec at #/components/schemas/Report (it panicked: The default value could not be rendered for this type); simplify that construct",
         ),
         // Schemas that reach themselves only through references: infinite types, on
         // which progenitor overflows its stack (an abort, not a panic).
@@ -424,4 +435,99 @@ fn a_31_spec_is_converted_to_30_with_nullable() {
     assert_eq!(amount["minimum"], 0);
     assert_eq!(amount["exclusiveMinimum"], true);
     assert!(prepared.doc.get("webhooks").is_none());
+}
+
+#[test]
+fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
+    let cases: [(&str, &[&str]); 6] = [
+        // Sent as cookies: nothing lost, nothing to say.
+        ("good/cookie-params.yaml", &[]),
+        // What progenitor fails on unexpectedly is given up part by part.
+        (
+            "good/salvage.yaml",
+            &[
+                "GET /a: parameter `tags` not generated (progenitor panics: called `Option::unwrap()` on a `None` value) at #/paths/~1a/get/parameters/0",
+            ],
+        ),
+        (
+            "good/multipart.yaml",
+            &[
+                "POST /images/edits: multipart/form-data body sent as bytes built with knot_api::multipart::Form; its parts (image, prompt, n) are not typed at #/paths/~1images~1edits/post/requestBody",
+            ],
+        ),
+        (
+            "good/stream-response.yaml",
+            &[
+                "POST /api/generate: success media type `application/x-ndjson` generated as bytes by the variant operation `generate_x_ndjson` at #/paths/~1api~1generate/post/responses/200/content/application~1x-ndjson",
+            ],
+        ),
+        (
+            "good/repairs.yaml",
+            &[
+                "repaired: `nullable: true` (OpenAPI 3.0) in a 3.1 document read as `type: [T, 'null']` at 2 places (first: #/components/schemas/Dog/properties/nickname)",
+                "repaired: `servers: []` read as absent (the default server `/`) at #/servers",
+                "repaired: discriminator mapping value given as an object; its `$ref` is used at 2 places (first: #/components/schemas/Pet/discriminator/mapping/cat)",
+                "repaired: path parameter `pet_id` is not in the template `/pets`; not generated at #/paths/~1pets/get/parameters/0",
+                "repaired: path template `/pets/{pet_id}` names `{pet_id}`, which no parameter declares; generated as a required string at #/paths/~1pets~1{pet_id}/get",
+            ],
+        ),
+        (
+            "good/progenitor-limits.yaml",
+            &[
+                "GET /reports/{report_id}: JSON media type without a schema generated as any JSON value at #/paths/~1reports~1{report_id}/get/responses/200/content/application~1json",
+                "GET /reports/{report_id}: parameter `filter` not generated (progenitor cannot send it: query style `deepObject`) at #/paths/~1reports~1{report_id}/get/parameters/1",
+                "GET /reports/{report_id}: parameter `sort` not generated (progenitor cannot send it: described by `content`, not `schema`) at #/paths/~1reports~1{report_id}/get/parameters/2",
+                "POST /reports: `encoding` of a JSON media type not applied at #/paths/~1reports/post/requestBody/content/application~1json/encoding",
+                "repaired: path parameter not marked `required` read as required at #/paths/~1reports~1{report_id}/get/parameters/0",
+            ],
+        ),
+    ];
+    for (name, expected) in cases {
+        let generated = generate(name);
+        assert_eq!(generated.notes.summary(), expected, "{name}");
+    }
+    // The operations are all there, each variant beside its operation.
+    let surface = |name| {
+        knot_codegen::surface::render(
+            &knot_codegen::surface::extract(&generate(name).client).unwrap(),
+            "x",
+        )
+    };
+    let cookies = surface("good/cookie-params.yaml");
+    assert!(cookies.contains("operation get_item("), "{cookies}");
+    assert!(cookies.contains("session_token: String"), "{cookies}");
+    let stream = surface("good/stream-response.yaml");
+    assert!(
+        stream.contains("operation generate(body: types::GenerateBody) -> types::Completion"),
+        "{stream}"
+    );
+    assert!(
+        stream.contains("operation generate_x_ndjson(body: types::GenerateBody) -> ByteStream"),
+        "{stream}"
+    );
+    let client = generate("good/stream-response.yaml").client;
+    assert!(!client.contains("x-knot-fixup"), "markers are removed");
+}
+
+#[test]
+fn the_example_table_finds_examples_behind_references() {
+    // A response given as `$ref` to components/responses, a named example given as `$ref`
+    // to components/examples: each example is listed where it is, with its type.
+    let multipart = generate("good/multipart.yaml").examples;
+    assert!(
+        multipart.contains("\"#/components/responses/Images/content/application~1json/example\""),
+        "{multipart}"
+    );
+    assert!(multipart.contains("types::ImagesResponse"), "{multipart}");
+    assert!(
+        multipart.contains("request media type `multipart/form-data` is not JSON"),
+        "{multipart}"
+    );
+    let stream = generate("good/stream-response.yaml").examples;
+    assert!(
+        stream.contains("\"#/components/examples/Plain/value\""),
+        "{stream}"
+    );
+    assert!(stream.contains("types::GenerateBody"), "{stream}");
+    assert_eq!(stream.matches("ExampleCase::typed").count(), 2, "{stream}");
 }

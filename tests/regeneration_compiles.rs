@@ -36,6 +36,13 @@ fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one(
         "tests/fixtures/good/knot-additive.yaml",
         // Knot-shaped webhooks: payload types and the typed event enum compile.
         "tests/fixtures/good/knot-webhooks.yaml",
+        // Issue 12: cookies, multipart, a stream beside JSON, repaired constructs.
+        "tests/fixtures/good/cookie-params.yaml",
+        "tests/fixtures/good/multipart.yaml",
+        "tests/fixtures/good/stream-response.yaml",
+        "tests/fixtures/good/repairs.yaml",
+        "tests/fixtures/good/progenitor-limits.yaml",
+        "tests/fixtures/good/salvage.yaml",
         synthetic.to_str().unwrap(),
         "openapi/openapi.yaml",
     ] {

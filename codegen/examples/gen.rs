@@ -1,8 +1,8 @@
 //! Developer tool: run the pipeline on a spec and print a stage.
 //!
-//! `cargo run -p knot-codegen --example gen -- [--doc|--surface|--webhooks] SPEC`
+//! `cargo run -p knot-codegen --example gen -- [--doc|--surface|--webhooks|--examples] SPEC`
 //! prints the generated client (default), the converted 3.0 document, the API surface,
-//! or the webhook event enum.
+//! the webhook event enum, or the example table.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -10,7 +10,7 @@ fn main() {
         [path] => ("client", path.as_str()),
         [flag, path] => (flag.trim_start_matches("--"), path.as_str()),
         _ => {
-            eprintln!("usage: gen [--doc|--surface|--webhooks] SPEC");
+            eprintln!("usage: gen [--doc|--surface|--webhooks|--examples] SPEC");
             std::process::exit(2);
         }
     };
@@ -25,6 +25,8 @@ fn main() {
             }
             if mode == "webhooks" {
                 g.webhooks
+            } else if mode == "examples" {
+                g.examples
             } else if mode == "surface" {
                 let surface = knot_codegen::surface::extract(&g.client).expect("parses");
                 knot_codegen::surface::render(&surface, path)

@@ -19,6 +19,8 @@
 //! - `format: uuid` stays a `String` (Knot's session ids are not RFC 4122 UUIDs) and
 //!   `pattern` is not compiled into newtypes (it would need a regex engine at run time).
 //! - One success type per operation, one media type per body (progenitor handles one).
+//! - Header parameter names are lower-cased (HTTP header names are case-insensitive;
+//!   progenitor writes them with `HeaderName::from_static`, which panics on upper case).
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -30,6 +32,7 @@ use crate::walk;
 
 /// Applies every adaptation in place.
 pub fn adapt(doc: &mut Value, notes: &mut Notes) {
+    lower_case_header_parameters(doc);
     for op in walk::operations(doc) {
         describe_inline_bodies(doc, &op);
         one_media_type_each(doc, &op, notes);
@@ -44,6 +47,35 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     }
     for root in walk::schema_roots(doc) {
         strip_runtime_constraints(doc, &root, notes);
+    }
+}
+
+fn lower_case_header_parameters(doc: &mut Value) {
+    let mut lists: Vec<String> = vec!["#/components/parameters".into()];
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            let item_at = join("#/paths", path);
+            lists.push(format!("{item_at}/parameters"));
+            for method in walk::METHODS {
+                if item.get(method).is_some() {
+                    lists.push(format!("{}/parameters", join(&item_at, method)));
+                }
+            }
+        }
+    }
+    for at in lists {
+        let params: Vec<&mut Value> = match walk::pointer_get_mut(doc, &at) {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
+            Some(Value::Object(map)) => map.values_mut().collect(),
+            _ => continue,
+        };
+        for param in params {
+            if param.get("in").and_then(Value::as_str) == Some("header")
+                && let Some(Value::String(name)) = param.get_mut("name")
+            {
+                *name = name.to_ascii_lowercase();
+            }
+        }
     }
 }
 
@@ -118,7 +150,7 @@ fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Not
     }
 }
 
-fn sendable(media: &str) -> bool {
+pub(crate) fn sendable(media: &str) -> bool {
     let base = media.split(';').next().unwrap_or(media).trim();
     SENDABLE.contains(&base) || base.ends_with("+json")
 }

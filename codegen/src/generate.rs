@@ -96,11 +96,22 @@ enum Failure {
 /// `Body` (Knot's `Error` schema becomes `types::ErrorBody`).
 pub const SHADOWING_NAMES: &[&str] = &["Error", "Result"];
 
+/// The Rust type generated for the component schema `schema`: typify's name, with the
+/// suffix `Body` where [`SHADOWING_NAMES`] asks for it.
+pub fn type_name(schema: &str) -> String {
+    let rust = crate::examples::pascal(schema);
+    if SHADOWING_NAMES.contains(&rust.as_str()) {
+        format!("{rust}Body")
+    } else {
+        rust
+    }
+}
+
 /// [`settings`] plus the renames [`SHADOWING_NAMES`] asks for in this spec.
 fn settings_for(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = settings();
     for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
-        let rust = crate::adapt::pascal(name);
+        let rust = crate::examples::pascal(name);
         if SHADOWING_NAMES.contains(&rust.as_str()) {
             let mut patch = progenitor::TypePatch::default();
             patch.with_rename(format!("{rust}Body"));
@@ -130,11 +141,16 @@ fn locate_failure(doc: &Value) -> Option<String> {
     };
     let mut bare = doc.clone();
     bare["paths"] = serde_json::json!({});
-    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+    // Issue 12: a schema is blamed only when the components alone fail, and each is tried
+    // with the schemas it references (alone, a reference to a missing schema fails too).
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas")
+        && fails(&bare)
+    {
         for name in schemas.keys() {
             let mut candidate = bare.clone();
+            let needed = referenced_schemas(doc, name);
             if let Some(Value::Object(only)) = candidate.pointer_mut("/components/schemas") {
-                only.retain(|n, _| n == name);
+                only.retain(|n, _| needed.contains(n));
             }
             if fails(&candidate) {
                 let origin = schemas[name]
@@ -162,6 +178,29 @@ fn locate_failure(doc: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// `name` and every component schema it reaches through `$ref`s.
+fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::from([name.to_owned()]);
+    let mut queue = vec![name.to_owned()];
+    while let Some(next) = queue.pop() {
+        let at = crate::pointer::join("#/components/schemas", &next);
+        let Some(schema) = crate::walk::pointer_get(doc, &at) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        crate::walk::refs(schema, &at, &mut found);
+        for (reference, _) in found {
+            if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                let target = target.replace("~1", "/").replace("~0", "~");
+                if seen.insert(target.clone()) {
+                    queue.push(target);
+                }
+            }
+        }
+    }
+    seen
 }
 
 /// openapiv3 reports errors inside `paths` without a location; parsing the parts one by

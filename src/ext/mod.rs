@@ -13,6 +13,7 @@
 //! | server text made safe to print (escaped, cut, secrets redacted) | `printable` (private) |
 //! | per-call options (extra body fields, headers, retries, deadline) | [`options`] |
 //! | what an optional field's setter accepts | [`optional`] |
+//! | multipart bodies for operations the spec sends as multipart | [`multipart`] |
 //! | the error type | [`error`] |
 //! | the session type (token never shown) | [`session`] |
 //!
@@ -26,6 +27,7 @@ pub(crate) mod credentials;
 pub(crate) mod error;
 pub(crate) mod formats;
 pub(crate) mod hooks;
+pub(crate) mod multipart;
 pub(crate) mod optional;
 pub(crate) mod options;
 mod printable;
