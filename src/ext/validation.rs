@@ -299,27 +299,30 @@ fn validate_fields(
     operation: &OperationContract,
     values: &Picked<'_>,
 ) -> Result<(), ValidationError> {
+    // Each value is decoded once, for its own checks and the prose rules that read it.
+    let decoded: Vec<Option<Json<'_>>> = values.iter().map(|v| v.map(Json::of)).collect();
     for (index, field) in operation.body_fields.iter().enumerate() {
-        check_field(operation, field, values[index])?;
+        check_field(operation, field, decoded[index].as_ref())?;
         for rule in PROSE_RULES {
             if rule.field == field.name
                 && rule.operation.is_none_or(|op| op == operation.operation_id)
             {
-                check_prose(operation, rule, values)?;
+                check_prose(operation, rule, &decoded)?;
             }
         }
     }
     Ok(())
 }
 
-/// The raw value of the field named `name`, if the contract has it and the body sets it.
-fn value_of<'a>(
+/// The decoded value of the field named `name`, if the contract has it and the body
+/// sets it.
+fn value_of<'v, 'a>(
     operation: &OperationContract,
-    values: &Picked<'a>,
+    values: &'v [Option<Json<'a>>],
     name: &str,
-) -> Option<&'a RawValue> {
+) -> Option<&'v Json<'a>> {
     let index = operation.body_fields.iter().position(|f| f.name == name)?;
-    values[index]
+    values[index].as_ref()
 }
 
 /// A JSON value seen from its raw text, decoded only as far as a rule needs.
@@ -399,9 +402,8 @@ fn entries(raw: &RawValue) -> Vec<(Cow<'_, str>, &RawValue)> {
 fn check_field(
     operation: &OperationContract,
     field: &FieldContract,
-    raw: Option<&RawValue>,
+    value: Option<&Json<'_>>,
 ) -> Result<(), ValidationError> {
-    let value = raw.map(Json::of);
     let fail = |example: String, fallback: String| {
         Err(ValidationError::new(
             field.name,
@@ -410,7 +412,7 @@ fn check_field(
     };
     let attribute = || attribute(field.name);
     let invalid = || format!("Invalid{}", pascal(field.name));
-    if field.required && value.as_ref().is_none_or(Json::is_blank) {
+    if field.required && value.is_none_or(Json::is_blank) {
         return fail(
             format!("{}Required", pascal(field.name)),
             format!("The {} field is required.", attribute()),
@@ -489,20 +491,16 @@ fn check_field(
 fn check_prose(
     operation: &OperationContract,
     rule: &ProseRule,
-    values: &Picked<'_>,
+    values: &[Option<Json<'_>>],
 ) -> Result<(), ValidationError> {
-    let value = value_of(operation, values, rule.field).map(Json::of);
+    let value = value_of(operation, values, rule.field);
     let broken = match rule.check {
         ProseCheck::RequiredWhen { other, value: when } => {
-            value_of(operation, values, other)
-                .map(Json::of)
-                .as_ref()
-                .and_then(Json::as_str)
-                == Some(when)
-                && value.as_ref().is_none_or(Json::is_blank)
+            value_of(operation, values, other).and_then(Json::as_str) == Some(when)
+                && value.is_none_or(Json::is_blank)
         }
-        ProseCheck::Email => matches!(&value, Some(Json::Str(s)) if !formats::is_email(s)),
-        ProseCheck::E164 => matches!(&value, Some(Json::Str(s)) if !formats::is_e164(s)),
+        ProseCheck::Email => matches!(value, Some(Json::Str(s)) if !formats::is_email(s)),
+        ProseCheck::E164 => matches!(value, Some(Json::Str(s)) if !formats::is_e164(s)),
     };
     if broken {
         let (example, fallback) = rule.example;
