@@ -370,15 +370,44 @@ fn round_trips(quick: bool) {
          (bare hyper server on its own thread and runtime, clients on a current_thread runtime, \
          random order within pairs, seed {SEED}); median of per-pair differences, [difference of medians], throughput ratio"
     );
-    for ((_, name), mut r) in CONTENDERS.iter().zip(results) {
-        let mut diffs: Vec<f64> = r.side.iter().zip(&r.base).map(|(s, b)| s - b).collect();
-        let ratio = r.base.iter().sum::<f64>() / r.side.iter().sum::<f64>();
-        let added = median(&mut diffs);
-        let (side_median, base_median) = (median(&mut r.side), median(&mut r.base));
+    // (added per request, difference of medians, contender median, baseline median, ratio)
+    let stats: Vec<(f64, f64, f64, f64, f64)> = results
+        .into_iter()
+        .map(|mut r| {
+            let mut diffs: Vec<f64> = r.side.iter().zip(&r.base).map(|(s, b)| s - b).collect();
+            let ratio = r.base.iter().sum::<f64>() / r.side.iter().sum::<f64>();
+            let added = median(&mut diffs);
+            let (side_median, base_median) = (median(&mut r.side), median(&mut r.base));
+            (
+                added,
+                side_median - base_median,
+                side_median,
+                base_median,
+                ratio,
+            )
+        })
+        .collect();
+    // What the same bytes on the wire cost: the `raw + our headers` line.
+    let wire = CONTENDERS
+        .iter()
+        .position(|(side, _)| *side == Side::RawHeaders)
+        .map(|i| stats[i].0);
+    for ((side, name), (added, of_medians, side_median, base_median, ratio)) in
+        CONTENDERS.iter().zip(&stats)
+    {
+        let over_wire = match (side, wire) {
+            (Side::CreateSession | Side::Generated, Some(wire)) => {
+                format!(
+                    " ({:+.2} µs over raw + our headers)",
+                    (added - wire) / 1000.0
+                )
+            }
+            _ => String::new(),
+        };
         println!(
-            "  {name:<40} {:+6.2} µs [{:+6.2} µs: {:.1} vs {:.1} µs], ratio {ratio:.3}",
+            "  {name:<40} {:+6.2} µs [{:+6.2} µs: {:.1} vs {:.1} µs], ratio {ratio:.3}{over_wire}",
             added / 1000.0,
-            (side_median - base_median) / 1000.0,
+            of_medians / 1000.0,
             side_median / 1000.0,
             base_median / 1000.0,
         );
