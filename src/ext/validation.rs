@@ -341,9 +341,12 @@ impl<'a> Json<'a> {
         match text.as_bytes().first() {
             Some(b'n') => Json::Null,
             Some(b't' | b'f') => Json::Bool,
-            Some(b'"') => Json::Str(match serde_json::from_str::<&str>(text) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_default()),
+            Some(b'"') => Json::Str(match unescaped(text) {
+                Some(s) => Cow::Borrowed(s),
+                None => match serde_json::from_str::<&str>(text) {
+                    Ok(s) => Cow::Borrowed(s),
+                    Err(_) => Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_default()),
+                },
             }),
             Some(b'[') => Json::Array {
                 empty: text[1..].trim_start().starts_with(']'),
@@ -384,6 +387,14 @@ impl<'a> Json<'a> {
             _ => None,
         }
     }
+}
+
+/// The text of a JSON string literal that has no escape sequence: the literal between
+/// its quotes, as is (the parser that cut out the raw value has checked it, so it holds
+/// no quote and no control character). `None` when there is an escape to decode.
+fn unescaped(literal: &str) -> Option<&str> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
 }
 
 /// The entries of an object value (sorted by key), keys borrowed where possible.
@@ -550,6 +561,32 @@ fn pascal(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_read_without_decoding_are_what_decoding_gives() {
+        for json in [
+            r#""""#,
+            r#""ada@example.com""#,
+            r#""josé""#,
+            r#""a\"b""#,
+            r#""a\\b""#,
+            r#""\u00e9t\u00e9""#,
+            r#""tab\there""#,
+            r#""/\/""#,
+        ] {
+            let raw: &RawValue = serde_json::from_str(json).unwrap();
+            let decoded: String = serde_json::from_str(json).unwrap();
+            match Json::of(raw) {
+                Json::Str(s) => assert_eq!(s, decoded, "{json}"),
+                _ => panic!("{json} is a string"),
+            }
+            assert_eq!(
+                unescaped(raw.get()).is_some(),
+                !json.contains('\\'),
+                "{json}"
+            );
+        }
+    }
 
     /// A prose rule whose operation or field left the spec stops applying silently at run
     /// time (by design: a new spec must never break compilation). This test is where that
