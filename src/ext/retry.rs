@@ -208,6 +208,8 @@ pub(crate) async fn execute(
     plan: &Plan<'_>,
 ) -> reqwest::Result<Response> {
     let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
+    // Every attempt goes to the same URL; the guard compares the answer's origin with it.
+    let url = request.url().clone();
     let mut retry = 0;
     loop {
         let remaining = plan
@@ -221,9 +223,10 @@ pub(crate) async fn execute(
             (t, r) => t.or(r),
         };
         *request.timeout_mut() = attempt_timeout;
-        let kept = match (retry < max_retries).then(|| request.try_clone()).flatten() {
-            Some(copy) => Kept::Copy(copy),
-            None => Kept::Url(request.url().clone()),
+        let next = if retry < max_retries {
+            request.try_clone()
+        } else {
+            None
         };
         let started =
             tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG).then(Instant::now);
@@ -238,15 +241,13 @@ pub(crate) async fn execute(
                 "Knot request attempt finished"
             );
         }
-        let retryable = match (&kept, &result) {
-            (Kept::Url(_), _) => None,
-            (Kept::Copy(_), Ok(response)) if plan.policy.retries_status(response.status()) => {
-                Some((
-                    plan.policy.delay(retry, retry_after(response.headers())),
-                    response.status().as_u16().to_string(),
-                ))
-            }
-            (Kept::Copy(_), Err(error)) if error.is_connect() => {
+        let retryable = match (&next, &result) {
+            (None, _) => None,
+            (Some(_), Ok(response)) if plan.policy.retries_status(response.status()) => Some((
+                plan.policy.delay(retry, retry_after(response.headers())),
+                response.status().as_u16().to_string(),
+            )),
+            (Some(_), Err(error)) if error.is_connect() => {
                 Some((plan.policy.delay(retry, None), "connect".to_owned()))
             }
             _ => None,
@@ -256,21 +257,13 @@ pub(crate) async fn execute(
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let retry_with = match (kept, retryable.filter(|(d, _)| fits(*d))) {
-            (Kept::Copy(next), Some((delay, cause))) => Ok((next, delay, cause)),
-            (kept, _) => Err(kept),
-        };
-        let (next, delay, cause) = match retry_with {
-            Ok(retry_with) => retry_with,
-            Err(kept) => {
-                return match result {
-                    Ok(response) => {
-                        response_guard::accept(response, kept.url(), plan.limits, plan.redactions)
-                            .await
-                    }
-                    Err(error) => Err(error),
-                };
-            }
+        let (Some(next), Some((delay, cause))) = (next, retryable.filter(|(d, _)| fits(*d))) else {
+            return match result {
+                Ok(response) => {
+                    response_guard::accept(response, &url, plan.limits, plan.redactions).await
+                }
+                Err(error) => Err(error),
+            };
         };
         tracing::warn!(
             target: "knot_api::retry",
@@ -286,22 +279,5 @@ pub(crate) async fn execute(
         tokio::time::sleep(delay).await;
         request = next;
         retry += 1;
-    }
-}
-
-/// What is kept of an attempt's request once it is sent: the copy for the next attempt,
-/// or, when none can follow, its URL. Either tells the response guard where the attempt
-/// went (every attempt goes to the same URL).
-enum Kept {
-    Copy(Request),
-    Url(reqwest::Url),
-}
-
-impl Kept {
-    fn url(&self) -> &reqwest::Url {
-        match self {
-            Kept::Copy(request) => request.url(),
-            Kept::Url(url) => url,
-        }
     }
 }
