@@ -11,7 +11,13 @@ use super::printable::is_invisible;
 /// `[127.0.0.1]`. Control, bidi and other invisible format characters are refused
 /// anywhere: they have no place in an address and can disguise one.
 pub fn is_email(value: &str) -> bool {
-    if value.chars().any(is_invisible) {
+    // Every invisible character outside ASCII is refused; in ASCII they are the controls.
+    let invisible = if value.is_ascii() {
+        value.bytes().any(|b| b.is_ascii_control())
+    } else {
+        value.chars().any(is_invisible)
+    };
+    if invisible {
         return false;
     }
     let Some((local, domain)) = split_address(value) else {
@@ -129,8 +135,18 @@ mod tests {
             "ada@x.com\u{0}",
             "ad\u{202e}a@x.com",
             "ada@ex\u{200b}ample.com",
+            "ada@x.com\u{7f}",
+            "ada\t@x.com",
+            "ad\u{85}a@x.com",
         ] {
             assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn in_ascii_the_invisible_characters_are_the_controls() {
+        for b in 0u8..0x80 {
+            assert_eq!(is_invisible(b as char), b.is_ascii_control(), "{b:#x}");
         }
     }
 

@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use reqwest::header::{CONTENT_LENGTH, LOCATION};
-use reqwest::{Response, StatusCode};
+use reqwest::{Response, ResponseBuilderExt as _, StatusCode};
 
 use super::error::{BodyTooLargeError, Error, RedirectError};
 use super::printable::Redactions;
@@ -108,7 +108,7 @@ pub(crate) async fn accept(
         let refusal = Refusal::Redirect(RedirectError::new(status, location, redactions));
         return Ok(refused(status, refusal));
     }
-    if response.url().origin() != request_url.origin() {
+    if !same_origin(response.url(), request_url) {
         let url = response.url().to_string();
         let refusal = Refusal::Redirect(RedirectError::new(status, Some(url), redactions));
         return Ok(refused(status, refusal));
@@ -133,25 +133,91 @@ pub(crate) async fn accept(
         .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
         .min(limit)
         .min(FIRST_BUFFER);
-    let (status, version, headers) = (status, response.version(), response.headers().clone());
     let mut response = response;
-    let mut body = Vec::with_capacity(capacity);
+    let mut body = Gathered::Empty;
     while let Some(chunk) = response.chunk().await? {
-        let room = limit - body.len();
-        let take = chunk.len().min(room);
-        grow_within(&mut body, take, limit);
-        body.extend_from_slice(&chunk[..take]);
-        if chunk.len() > room {
-            let partial = Bytes::from(body);
+        if let Err(partial) = body.push(chunk, limit, capacity) {
             let refusal = Refusal::TooLarge(BodyTooLargeError::new(status, limit, partial));
             return Ok(refused(status, refusal));
         }
     }
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    // The head moves into the rebuilt response (nothing cloned); the URL is kept, so the
+    // answer still says where it came from.
+    let mut rebuilt = http::Response::builder()
+        .url(response.url().clone())
+        .body(reqwest::Body::from(body.into_bytes()))
+        .expect("a builder given only a URL and a body cannot fail");
     *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     Ok(Response::from(rebuilt))
+}
+
+/// Whether two URLs have the same origin (scheme, host, port), as `Url::origin` says,
+/// without its allocations for the usual `http`/`https` URLs.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    match (a.scheme(), b.scheme()) {
+        ("http", "http") | ("https", "https") => {
+            a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+        }
+        _ => a.origin() == b.origin(),
+    }
+}
+
+/// A body being read within its limit. A body that arrives in one chunk (the usual
+/// small answer) is kept as that chunk, not copied.
+enum Gathered {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl Gathered {
+    /// Adds `chunk`; past `limit`, the part that fits comes back as the error.
+    fn push(&mut self, chunk: Bytes, limit: usize, capacity: usize) -> Result<(), Bytes> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let held = match self {
+            Gathered::Empty => 0,
+            Gathered::One(b) => b.len(),
+            Gathered::Many(v) => v.len(),
+        };
+        let room = limit - held;
+        if chunk.len() > room {
+            let mut partial = match std::mem::replace(self, Gathered::Empty) {
+                Gathered::Empty => Vec::new(),
+                Gathered::One(b) => Vec::from(b),
+                Gathered::Many(v) => v,
+            };
+            grow_within(&mut partial, room, limit);
+            partial.extend_from_slice(&chunk[..room]);
+            return Err(Bytes::from(partial));
+        }
+        match self {
+            Gathered::Empty => *self = Gathered::One(chunk),
+            Gathered::One(first) => {
+                let mut body = Vec::with_capacity(capacity.max(first.len()));
+                grow_within(&mut body, first.len() + chunk.len(), limit);
+                body.extend_from_slice(first);
+                body.extend_from_slice(&chunk);
+                *self = Gathered::Many(body);
+            }
+            Gathered::Many(body) => {
+                grow_within(body, chunk.len(), limit);
+                body.extend_from_slice(&chunk);
+            }
+        }
+        Ok(())
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Gathered::Empty => Bytes::new(),
+            Gathered::One(b) => b,
+            Gathered::Many(v) => Bytes::from(v),
+        }
+    }
 }
 
 /// Makes room for `more` bytes, doubling as usual but never past `limit`, so the buffer
@@ -191,5 +257,95 @@ impl Body for RefusedBody {
 
     fn size_hint(&self) -> SizeHint {
         SizeHint::with_exact(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_origin_agrees_with_url_origin() {
+        let urls = [
+            "http://127.0.0.1:8080/a",
+            "http://127.0.0.1:8080/b?x=1",
+            "http://127.0.0.1/a",
+            "http://127.0.0.1:80/a",
+            "https://127.0.0.1:443/a",
+            "https://127.0.0.1/a",
+            "http://localhost:8080/a",
+            "https://development.knotapi.com/session/create",
+            "https://DEVELOPMENT.knotapi.com./session/create",
+            "https://user:pw@development.knotapi.com/x",
+            "https://production.knotapi.com/session/create",
+            "http://[::1]:8080/a",
+            "file:///etc/passwd",
+            "data:text/plain,hi",
+        ];
+        for a in urls {
+            for b in urls {
+                let (a, b) = (
+                    reqwest::Url::parse(a).unwrap(),
+                    reqwest::Url::parse(b).unwrap(),
+                );
+                assert_eq!(same_origin(&a, &b), a.origin() == b.origin(), "{a} vs {b}");
+            }
+        }
+    }
+
+    fn gather(chunks: &[&'static [u8]], limit: usize) -> Result<Bytes, Bytes> {
+        let mut body = Gathered::Empty;
+        for chunk in chunks {
+            body.push(Bytes::from_static(chunk), limit, 0)?;
+        }
+        Ok(body.into_bytes())
+    }
+
+    #[test]
+    fn bodies_are_gathered_within_the_limit() {
+        assert_eq!(gather(&[], 4), Ok(Bytes::new()));
+        assert_eq!(gather(&[b"", b"ab", b""], 4), Ok(Bytes::from_static(b"ab")));
+        assert_eq!(gather(&[b"ab", b"cd"], 4), Ok(Bytes::from_static(b"abcd")));
+        assert_eq!(
+            gather(&[b"a", b"b", b"c"], 4),
+            Ok(Bytes::from_static(b"abc"))
+        );
+        // Past the limit: what fits comes back, nothing more.
+        assert_eq!(gather(&[b"abcde"], 4), Err(Bytes::from_static(b"abcd")));
+        assert_eq!(
+            gather(&[b"ab", b"cde"], 4),
+            Err(Bytes::from_static(b"abcd"))
+        );
+        assert_eq!(
+            gather(&[b"a", b"b", b"cde"], 4),
+            Err(Bytes::from_static(b"abcd"))
+        );
+        assert_eq!(
+            gather(&[b"abcd", b"e"], 4),
+            Err(Bytes::from_static(b"abcd"))
+        );
+    }
+
+    #[tokio::test]
+    async fn an_accepted_response_keeps_its_head_and_url() {
+        let url = reqwest::Url::parse("http://127.0.0.1:9/session/create").unwrap();
+        let response = http::Response::builder()
+            .status(201)
+            .header("x-request-id", "r-1")
+            .url(url.clone())
+            .body(reqwest::Body::from(r#"{"session":"s"}"#))
+            .unwrap();
+        let accepted = accept(
+            Response::from(response),
+            &url,
+            BodyLimits::default(),
+            &Redactions::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(accepted.status(), StatusCode::CREATED);
+        assert_eq!(accepted.url(), &url);
+        assert_eq!(accepted.headers()["x-request-id"], "r-1");
+        assert_eq!(accepted.bytes().await.unwrap(), r#"{"session":"s"}"#);
     }
 }

@@ -284,27 +284,30 @@ fn validate_fields(
     operation: &OperationContract,
     values: &Picked<'_>,
 ) -> Result<(), ValidationError> {
+    // Each value is decoded once, for its own checks and the prose rules that read it.
+    let decoded: Vec<Option<Json<'_>>> = values.iter().map(|v| v.map(Json::of)).collect();
     for (index, field) in operation.body_fields.iter().enumerate() {
-        check_field(operation, field, values[index])?;
+        check_field(operation, field, decoded[index].as_ref())?;
         for rule in PROSE_RULES {
             if rule.field == field.name
                 && rule.operation.is_none_or(|op| op == operation.operation_id)
             {
-                check_prose(operation, rule, values)?;
+                check_prose(operation, rule, &decoded)?;
             }
         }
     }
     Ok(())
 }
 
-/// The raw value of the field named `name`, if the contract has it and the body sets it.
-fn value_of<'a>(
+/// The decoded value of the field named `name`, if the contract has it and the body
+/// sets it.
+fn value_of<'v, 'a>(
     operation: &OperationContract,
-    values: &Picked<'a>,
+    values: &'v [Option<Json<'a>>],
     name: &str,
-) -> Option<&'a RawValue> {
+) -> Option<&'v Json<'a>> {
     let index = operation.body_fields.iter().position(|f| f.name == name)?;
-    values[index]
+    values[index].as_ref()
 }
 
 /// A JSON value seen from its raw text, decoded only as far as a rule needs.
@@ -323,9 +326,12 @@ impl<'a> Json<'a> {
         match text.as_bytes().first() {
             Some(b'n') => Json::Null,
             Some(b't' | b'f') => Json::Bool,
-            Some(b'"') => Json::Str(match serde_json::from_str::<&str>(text) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_default()),
+            Some(b'"') => Json::Str(match unescaped(text) {
+                Some(s) => Cow::Borrowed(s),
+                None => match serde_json::from_str::<&str>(text) {
+                    Ok(s) => Cow::Borrowed(s),
+                    Err(_) => Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_default()),
+                },
             }),
             Some(b'[') => Json::Array {
                 empty: text[1..].trim_start().starts_with(']'),
@@ -368,6 +374,14 @@ impl<'a> Json<'a> {
     }
 }
 
+/// The text of a JSON string literal that has no escape sequence: the literal between
+/// its quotes, as is (the parser that cut out the raw value has checked it, so it holds
+/// no quote and no control character). `None` when there is an escape to decode.
+fn unescaped(literal: &str) -> Option<&str> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
+}
+
 /// The entries of an object value (sorted by key), keys borrowed where possible.
 fn entries(raw: &RawValue) -> Vec<(Cow<'_, str>, &RawValue)> {
     match serde_json::from_str::<BTreeMap<&str, &RawValue>>(raw.get()) {
@@ -384,9 +398,8 @@ fn entries(raw: &RawValue) -> Vec<(Cow<'_, str>, &RawValue)> {
 fn check_field(
     operation: &OperationContract,
     field: &FieldContract,
-    raw: Option<&RawValue>,
+    value: Option<&Json<'_>>,
 ) -> Result<(), ValidationError> {
-    let value = raw.map(Json::of);
     let fail = |example: String, fallback: String| {
         Err(ValidationError::new(
             field.name,
@@ -395,7 +408,7 @@ fn check_field(
     };
     let attribute = || attribute(field.name);
     let invalid = || format!("Invalid{}", pascal(field.name));
-    if field.required && value.as_ref().is_none_or(Json::is_blank) {
+    if field.required && value.is_none_or(Json::is_blank) {
         return fail(
             format!("{}Required", pascal(field.name)),
             format!("The {} field is required.", attribute()),
@@ -474,20 +487,16 @@ fn check_field(
 fn check_prose(
     operation: &OperationContract,
     rule: &ProseRule,
-    values: &Picked<'_>,
+    values: &[Option<Json<'_>>],
 ) -> Result<(), ValidationError> {
-    let value = value_of(operation, values, rule.field).map(Json::of);
+    let value = value_of(operation, values, rule.field);
     let broken = match rule.check {
         ProseCheck::RequiredWhen { other, value: when } => {
-            value_of(operation, values, other)
-                .map(Json::of)
-                .as_ref()
-                .and_then(Json::as_str)
-                == Some(when)
-                && value.as_ref().is_none_or(Json::is_blank)
+            value_of(operation, values, other).and_then(Json::as_str) == Some(when)
+                && value.is_none_or(Json::is_blank)
         }
-        ProseCheck::Email => matches!(&value, Some(Json::Str(s)) if !formats::is_email(s)),
-        ProseCheck::E164 => matches!(&value, Some(Json::Str(s)) if !formats::is_e164(s)),
+        ProseCheck::Email => matches!(value, Some(Json::Str(s)) if !formats::is_email(s)),
+        ProseCheck::E164 => matches!(value, Some(Json::Str(s)) if !formats::is_e164(s)),
     };
     if broken {
         let (example, fallback) = rule.example;
@@ -537,6 +546,32 @@ fn pascal(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_read_without_decoding_are_what_decoding_gives() {
+        for json in [
+            r#""""#,
+            r#""ada@example.com""#,
+            r#""josé""#,
+            r#""a\"b""#,
+            r#""a\\b""#,
+            r#""\u00e9t\u00e9""#,
+            r#""tab\there""#,
+            r#""/\/""#,
+        ] {
+            let raw: &RawValue = serde_json::from_str(json).unwrap();
+            let decoded: String = serde_json::from_str(json).unwrap();
+            match Json::of(raw) {
+                Json::Str(s) => assert_eq!(s, decoded, "{json}"),
+                _ => panic!("{json} is a string"),
+            }
+            assert_eq!(
+                unescaped(raw.get()).is_some(),
+                !json.contains('\\'),
+                "{json}"
+            );
+        }
+    }
 
     /// A prose rule whose operation or field left the spec stops applying silently at run
     /// time (by design: a new spec must never break compilation). This test is where that
