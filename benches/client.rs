@@ -16,7 +16,7 @@
 //! `cargo test --benches` runs this without `--bench`: a few pairs, to keep it quick.
 //!
 //! Profiling one contender: `KNOT_BENCH_ONLY=create_session` (or `raw`, `raw_again`,
-//! `raw_headers`, `generated`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
+//! `raw_headers`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
 //! 20 000) requests of that contender alone after a warm-up, e.g. under
 //! `valgrind --tool=callgrind` or `perf stat`.
 
@@ -159,13 +159,17 @@ enum Side {
     CreateSession,
     /// The generated operation, as a user calls it (see [`generated`]).
     Generated,
+    /// The generated operation on a client with validation off and no retries (so no
+    /// request copy): what the rest of the path costs, for the breakdown.
+    GeneratedLean,
 }
 
-const CONTENDERS: [(Side, &str); 4] = [
+const CONTENDERS: [(Side, &str); 5] = [
     (Side::RawAgain, "A/A control: raw reqwest, second client"),
     (Side::RawHeaders, "raw + our headers + Value decode"),
     (Side::CreateSession, "create_session"),
-    (Side::Generated, "generated session_create via call"),
+    (Side::Generated, "generated knot.session_create()"),
+    (Side::GeneratedLean, "  same, no validation, no retries"),
 ];
 
 impl Side {
@@ -176,6 +180,7 @@ impl Side {
             "raw_headers" => Side::RawHeaders,
             "create_session" => Side::CreateSession,
             "generated" => Side::Generated,
+            "generated_lean" => Side::GeneratedLean,
             _ => return None,
         })
     }
@@ -192,13 +197,14 @@ struct Sides {
     raw_again: reqwest::Client,
     raw_headers: reqwest::Client,
     knot: KnotClient,
+    lean: KnotClient,
     url: String,
     authorization: HeaderValue,
     body: types::SessionCreateBody,
 }
 
-/// The generated operation as a user calls it; the one line to change when the client
-/// offers the operations directly.
+/// The generated operation as a user calls it (the body is cloned: the builder takes it
+/// by value, where raw reqwest serializes a reference).
 async fn generated(
     knot: &KnotClient,
     body: &types::SessionCreateBody,
@@ -239,6 +245,15 @@ impl Sides {
             .retry_policy(RetryPolicy::default())
             .build()
             .unwrap();
+        let lean = KnotClient::builder()
+            .base_url(&base)
+            .credentials(CLIENT_ID, SECRET)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(TIMEOUT)
+            .retry_policy(RetryPolicy::none())
+            .validation(false)
+            .build()
+            .unwrap();
         let authorization = {
             use base64::Engine as _;
             let encoded =
@@ -250,6 +265,7 @@ impl Sides {
             raw_again: raw_client(None),
             raw_headers: raw_client(Some(concat!("knot-api-rust/", env!("CARGO_PKG_VERSION")))),
             knot,
+            lean,
             url: format!("{base}/session/create"),
             authorization,
             body: body(),
@@ -295,6 +311,9 @@ impl Sides {
             }
             Side::Generated => {
                 black_box(generated(&self.knot, &self.body).await.unwrap());
+            }
+            Side::GeneratedLean => {
+                black_box(generated(&self.lean, &self.body).await.unwrap());
             }
         }
     }
@@ -398,7 +417,7 @@ fn round_trips(quick: bool) {
         CONTENDERS.iter().zip(&stats)
     {
         let over_wire = match (side, wire) {
-            (Side::CreateSession | Side::Generated, Some(wire)) => {
+            (Side::CreateSession | Side::Generated | Side::GeneratedLean, Some(wire)) => {
                 format!(
                     " ({:+.2} µs over raw + our headers)",
                     (added - wire) / 1000.0
@@ -420,7 +439,7 @@ fn round_trips(quick: bool) {
 /// One contender alone, for a profiler.
 fn profile(name: &str, requests: usize) {
     let side = Side::from_name(name).unwrap_or_else(|| {
-        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, create_session, generated)")
+        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, create_session, generated, generated_lean)")
     });
     let (addr, _stop) = start_server();
     let sides = Sides::new(addr);

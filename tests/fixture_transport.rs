@@ -110,12 +110,7 @@ mod multipart {
             .credentials("id", "secret")
             .build()
             .unwrap();
-        let response = client
-            .create_image_edit()
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let response = client.create_image_edit().body(body).send().await.unwrap();
         assert_eq!(response.created, 1);
     }
 }

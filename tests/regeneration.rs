@@ -80,7 +80,10 @@ fn constructs_fixture_generates_every_construct() {
             "path param, derived name",
             "pub fn get_accounts_by_account_id(&self)",
         ),
-        ("path param value", "pub fn account_id<V>(mut self, value: V)"),
+        (
+            "path param value",
+            "pub fn account_id<V>(mut self, value: V)",
+        ),
         // response enums are open: the field has the enum type, which keeps unknown values
         (
             "open response enum field",
