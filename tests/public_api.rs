@@ -259,3 +259,70 @@ async fn the_root_cause_prints_once_along_the_chain() {
     let mentions = chain.iter().filter(|m| m.contains(&root)).count();
     assert_eq!(mentions, 1, "root cause repeated along {chain:#?}");
 }
+
+/// A session token never prints, whichever way the answer is read: the generated
+/// response type's `Debug` redacts it (as `Session` does), `Serialize` keeps it.
+#[tokio::test]
+async fn raw_answers_never_print_the_session_token() {
+    let server = common::server_answering(
+        ResponseTemplate::new(200).set_body_json(json!({ "session": "CANARY-SESSION-77" })),
+    )
+    .await;
+    let knot = common::client(&server.uri());
+    let op = || knot.session_create().body(common::card_switcher_body());
+    let answer = op().send().await.unwrap();
+    let with_response = op().send_with_response().await.unwrap();
+    let builder = SessionCreateResponse::builder().session("CANARY-SESSION-77".to_owned());
+    for shown in [
+        format!("{answer:?}"),
+        format!("{with_response:?}"),
+        format!("{builder:?}"),
+    ] {
+        assert!(!shown.contains("CANARY-SESSION"), "token printed: {shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    assert_eq!(answer.session.as_deref(), Some("CANARY-SESSION-77"));
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap()["session"],
+        "CANARY-SESSION-77"
+    );
+}
+
+/// A value that does not convert is "invalid", a field never set is "required".
+#[tokio::test]
+async fn unconvertible_values_are_invalid_not_missing() {
+    let knot = common::client("http://127.0.0.1:9");
+    let error = knot
+        .create_session(
+            SessionCreateBody::builder()
+                .type_("card-switcher")
+                .external_user_id("u"),
+        )
+        .await
+        .unwrap_err();
+    let Error::Validation(v) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (v.field(), v.error_message()),
+        ("type", "The type field is invalid.")
+    );
+}
+
+/// A builder cloned and sent twice makes two independent calls.
+#[tokio::test]
+async fn a_cloned_builder_sends_two_independent_calls() {
+    let server = common::flaky_server(1, ok_session()).await;
+    let knot = common::client_with(&server.uri(), RetryPolicy::none());
+    let builder = knot
+        .session_create()
+        .body(common::card_switcher_body())
+        .options(RequestOptions::new().header("x-trace", "t"));
+    let first = builder.clone().send().await.unwrap_err();
+    assert_eq!(first.status().map(|s| s.as_u16()), Some(500));
+    let second = builder.send().await.unwrap();
+    assert_eq!(second.session.as_deref(), Some("s-1"));
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(request.headers["x-trace"], "t");
+    }
+}

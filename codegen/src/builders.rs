@@ -6,7 +6,9 @@
 //!   `.card_id(Some("card-456".to_owned()))`. Such a conversion cannot fail, so the
 //!   setter no longer stores an error text.
 //! - Every builder gains `first_invalid()`: the wire name of the first field without a
-//!   usable value, and whether the spec requires it. The operation layer (see
+//!   usable value, and whether it is a required field that was never set (its value is
+//!   still the error its `Default` starts with) rather than one set to a value that did
+//!   not convert. The operation layer (see
 //!   [`crate::calls`]) asks it before sending, so a missing field becomes a typed
 //!   validation error without reading typify's error text.
 //!
@@ -83,8 +85,8 @@ fn field_wire_names(s: &ItemStruct) -> BTreeMap<String, String> {
 }
 
 /// Per builder, the fields its `Default` starts as an error ("no value supplied"): the
-/// fields the spec requires.
-fn required_fields(builders: &[Item]) -> BTreeMap<String, Vec<String>> {
+/// fields the spec requires, with that starting error's text.
+fn required_fields(builders: &[Item]) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for item in builders {
         let Item::Impl(imp) = item else { continue };
@@ -104,10 +106,9 @@ fn required_fields(builders: &[Item]) -> BTreeMap<String, Vec<String>> {
             let fields = init
                 .fields
                 .iter()
-                .filter(|fv| is_err_call(&fv.expr))
-                .filter_map(|fv| match &fv.member {
-                    syn::Member::Named(ident) => Some(ident.to_string()),
-                    syn::Member::Unnamed(_) => None,
+                .filter_map(|fv| match (&fv.member, err_literal(&fv.expr)) {
+                    (syn::Member::Named(ident), Some(text)) => Some((ident.to_string(), text)),
+                    _ => None,
                 })
                 .collect();
             out.insert(name.clone(), fields);
@@ -116,8 +117,23 @@ fn required_fields(builders: &[Item]) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-fn is_err_call(expr: &Expr) -> bool {
-    matches!(expr, Expr::Call(call) if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Err")))
+/// `Err("text".to_string())` (or `Err("text".into())`) → `text`.
+fn err_literal(expr: &Expr) -> Option<String> {
+    let Expr::Call(call) = expr else { return None };
+    if !matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Err")) {
+        return None;
+    }
+    let mut inner = call.args.first()?;
+    while let Expr::MethodCall(method) = inner {
+        inner = &method.receiver;
+    }
+    match inner {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
 }
 
 /// `fn f<T>(mut self, value: T) -> Self where T: TryInto<Option<X>>, T::Error: Display`
@@ -189,7 +205,7 @@ pub(crate) fn single_generic(arguments: &syn::PathArguments) -> Option<&Type> {
 fn first_invalid(
     s: &ItemStruct,
     wire_names: &BTreeMap<String, String>,
-    required: &[String],
+    required: &BTreeMap<String, String>,
 ) -> Item {
     let name = &s.ident;
     let checks = match &s.fields {
@@ -200,16 +216,23 @@ fn first_invalid(
             .map(|ident| {
                 let key = ident.to_string();
                 let wire = wire_names.get(&key).cloned().unwrap_or(key.clone());
-                let is_required = required.contains(&key);
-                quote!(if self.#ident.is_err() { return Some((#wire, #is_required)); })
+                match required.get(&key) {
+                    // Never set: the value is still the error `Default` starts with.
+                    Some(unset) => quote! {
+                        if let Err(e) = &self.#ident {
+                            return Some((#wire, e == #unset));
+                        }
+                    },
+                    None => quote!(if self.#ident.is_err() { return Some((#wire, false)); }),
+                }
             })
             .collect(),
         _ => Vec::new(),
     };
     let item: ItemImpl = syn::parse_quote! {
         impl #name {
-            /// The wire name of the first field without a usable value, and whether the
-            /// spec requires that field.
+            /// The wire name of the first field without a usable value, and whether it
+            /// is a required field that was never set.
             #[allow(dead_code)]
             pub(crate) fn first_invalid(&self) -> ::std::option::Option<(&'static str, bool)> {
                 #(#checks)*

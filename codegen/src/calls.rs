@@ -443,7 +443,7 @@ fn methods_returning_builder(f: &syn::ImplItemFn) -> bool {
         if matches!(&**ty, Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == "builder")))
 }
 
-/// Whether the response type is a struct of `types` with a field named `field`.
+/// Whether the response type is a struct of `types` with a text field named `field`.
 fn response_has_field(items: &[Item], response: &Type, field: &str) -> bool {
     let Type::Path(path) = response else {
         return false;
@@ -459,7 +459,14 @@ fn response_has_field(items: &[Item], response: &Type, field: &str) -> bool {
         })
         .flatten()
         .any(|item| match item {
-            Item::Struct(s) if s.ident == name => fields_of(s).iter().any(|(f, _)| f == field),
+            // `create_session` reads it as text: `String` or `Option<String>`.
+            Item::Struct(s) if s.ident == name => fields_of(s).iter().any(|(f, ty)| {
+                f == field
+                    && matches!(
+                        crate::surface::type_string(ty).as_str(),
+                        "String" | "Option<String>"
+                    )
+            }),
             _ => false,
         })
 }

@@ -79,6 +79,7 @@ fn generate_checked(doc: &Value) -> Result<String, String> {
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     crate::stable::apply(&mut file, &crate::stable::open_enum_names(doc));
+    crate::sensitive::apply(&mut file);
     crate::builders::apply(&mut file);
     crate::calls::apply(&mut file)?;
     Ok(prettyplease::unparse(&file))

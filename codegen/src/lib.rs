@@ -32,6 +32,7 @@ pub mod pointer;
 pub mod repair;
 pub mod salvage;
 pub mod schema;
+pub mod sensitive;
 pub mod stable;
 pub mod surface;
 pub mod synthetic;

@@ -70,17 +70,21 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    /// Makes sure the call has its own state (default options unless `.options(..)` was
-    /// given) and refuses invalid options before anything is sent.
+    /// Gives the call its own state (default options unless `.options(..)` was given)
+    /// and refuses invalid options before anything is sent.
     pub(crate) fn start(client: &mut Cow<'_, Client>) -> Result<Call, Error> {
-        if client.inner.call().is_none() {
-            set_options(client, RequestOptions::default());
-        }
-        let state = client.inner.clone();
-        if let Some(call) = state.call() {
-            call.options.check()?;
-        }
-        Ok(Call { state })
+        // Always a fresh state: a cloned builder sent twice must not share one call's
+        // status or refusal with the other.
+        let options = client
+            .inner
+            .call()
+            .map(|call| call.options.clone())
+            .unwrap_or_default();
+        options.check()?;
+        set_options(client, options);
+        Ok(Call {
+            state: client.inner.clone(),
+        })
     }
 
     /// The call's outcome as [`Error`]: a hook's typed error first, else progenitor's
@@ -103,12 +107,16 @@ impl Call {
     }
 }
 
-/// A typed body's field without a usable value.
-pub(crate) fn invalid_field(field: &str, required: bool) -> Error {
-    Error::Validation(ValidationError::unusable_field(field, required))
+/// A typed body's field without a usable value (`missing`: a required field never set).
+/// Used by the generated operations of specs whose bodies are typed.
+#[allow(dead_code)]
+pub(crate) fn invalid_field(field: &str, missing: bool) -> Error {
+    Error::Validation(ValidationError::unusable_field(field, missing))
 }
 
-/// A parameter (or an untyped body) without a usable value.
+/// A parameter (or an untyped body) without a usable value. Used by the generated
+/// operations of specs whose operations have parameters.
+#[allow(dead_code)]
 pub(crate) fn invalid_part(part: &str) -> Error {
     Error::Validation(ValidationError::unusable_part(part))
 }

@@ -19,7 +19,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue};
 use serde_json::Value;
 
 use super::call::CallState;
-use super::error::Error;
+use super::error::{ConfigError, Error};
 use super::options::RequestOptions;
 use super::printable::Redactions;
 use super::response_guard::BodyLimits;
@@ -95,7 +95,7 @@ impl ClientHooks<HookState> for Client {
         prepare(&self.inner, request, info.operation_id).map_err(|refusal| {
             // The typed error goes to the call; progenitor carries only a placeholder.
             if let Some(call) = self.inner.call() {
-                call.fail(Error::Validation(refusal));
+                call.fail(refusal);
             }
             progenitor_client::Error::Custom(REFUSED.to_owned())
         })
@@ -130,11 +130,11 @@ pub(crate) fn prepare(
     state: &HookState,
     request: &mut reqwest::Request,
     operation_id: &str,
-) -> Result<(), validation::ValidationError> {
+) -> Result<(), Error> {
     if let Some(call) = state.call() {
         let options = &call.options;
         if !options.extra_body.is_empty() {
-            merge_extra_body(request, &options.extra_body);
+            merge_extra_body(request, &options.extra_body)?;
         }
         // Checked when the options were made: no framing, hop-by-hop or auth header.
         // The first value of a name replaces what the client set; more are appended.
@@ -160,19 +160,32 @@ pub(crate) fn prepare(
     Ok(())
 }
 
-fn merge_extra_body(request: &mut reqwest::Request, extra: &serde_json::Map<String, Value>) {
-    let mut body = request
-        .body()
-        .and_then(reqwest::Body::as_bytes)
-        .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-        .unwrap_or_else(|| Value::Object(Default::default()));
-    let Value::Object(map) = &mut body else {
-        return;
+/// Merges the call's extra fields into a JSON object body. Any other body (none, not
+/// JSON, not an object, a stream) is refused: the extras would replace or drop data.
+fn merge_extra_body(
+    request: &mut reqwest::Request,
+    extra: &serde_json::Map<String, Value>,
+) -> Result<(), Error> {
+    let refuse = |what: &str| {
+        Err(Error::Config(ConfigError::new(format!(
+            "RequestOptions::extra_body needs a JSON object body, and this request has {what}"
+        ))))
+    };
+    let Some(bytes) = request.body().map(reqwest::Body::as_bytes) else {
+        return refuse("no body");
+    };
+    let Some(bytes) = bytes else {
+        return refuse("a streamed body");
+    };
+    let mut map = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return refuse("a JSON body that is not an object"),
+        Err(_) => return refuse("a body that is not JSON"),
     };
     for (k, v) in extra {
         map.insert(k.clone(), v.clone());
     }
-    let bytes = serde_json::to_vec(&body).expect("a JSON value serializes");
+    let bytes = serde_json::to_vec(&map).expect("a JSON map serializes");
     request
         .headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
@@ -181,6 +194,7 @@ fn merge_extra_body(request: &mut reqwest::Request, extra: &serde_json::Map<Stri
         HeaderValue::from_static("application/json"),
     );
     *request.body_mut() = Some(bytes.into());
+    Ok(())
 }
 
 /// Sends with the client's retry policy (or the call's override) within the call's
@@ -205,4 +219,62 @@ pub(crate) async fn send(
         operation_id,
     };
     retry::execute(client, request, &plan).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: Option<reqwest::Body>) -> reqwest::Request {
+        let mut request = reqwest::Request::new(
+            reqwest::Method::POST,
+            "http://127.0.0.1:9/x".parse().unwrap(),
+        );
+        *request.body_mut() = body;
+        request
+    }
+
+    fn extra() -> serde_json::Map<String, Value> {
+        serde_json::json!({ "merchant_id": 45 })
+            .as_object()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn extra_body_merges_into_a_json_object() {
+        let mut object = request(Some(br#"{"a":1}"#.to_vec().into()));
+        merge_extra_body(&mut object, &extra()).unwrap();
+        let sent: Value =
+            serde_json::from_slice(object.body().unwrap().as_bytes().unwrap()).unwrap();
+        assert_eq!(sent, serde_json::json!({ "a": 1, "merchant_id": 45 }));
+        let expected = r#"{"a":1,"merchant_id":45}"#.len().to_string();
+        assert_eq!(object.headers()[CONTENT_LENGTH], expected.as_str());
+    }
+
+    #[test]
+    fn extra_body_refuses_any_other_body_and_keeps_it() {
+        // A body with no bytes to read up front, as a stream or an upload has.
+        let stream =
+            reqwest::Body::wrap(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")));
+        for (mut candidate, what) in [
+            (request(None), "no body"),
+            (request(Some(b"[1,2]".to_vec().into())), "not an object"),
+            (request(Some(b"--boundary\r\n".to_vec().into())), "not JSON"),
+            (request(Some(stream)), "a streamed body"),
+        ] {
+            let before = candidate
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(<[u8]>::to_vec);
+            let error = merge_extra_body(&mut candidate, &extra()).unwrap_err();
+            assert!(matches!(error, Error::Config(_)), "{what}: {error:?}");
+            assert!(error.to_string().contains("extra_body"), "{what}: {error}");
+            let after = candidate
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(<[u8]>::to_vec);
+            assert_eq!(before, after, "{what}: the body is left as it was");
+        }
+    }
 }

@@ -52,7 +52,9 @@ impl RequestOptions {
 
     /// Adds a body field the spec does not list (yet), e.g. Knot's `merchant_id`, or
     /// overrides one (e.g. an explicit `null`). Extra fields are validated too when the
-    /// spec knows them.
+    /// spec knows them. Only for a JSON object body: on an operation without a body, or
+    /// with any other body, the call fails with [`crate::Error::Config`] and nothing is
+    /// sent.
     pub fn extra_body(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.extra_body.insert(name.into(), value.into());
         self

@@ -78,10 +78,10 @@ impl ValidationError {
         })
     }
 
-    /// A typed body's field without a usable value (never set, or set to a value
-    /// that did not convert), in Knot's words when the spec requires it.
-    pub(crate) fn unusable_field(field: &str, required: bool) -> Self {
-        let message = if required {
+    /// A typed body's field without a usable value: a required field never set
+    /// (`missing`), in Knot's words, or one set to a value that did not convert.
+    pub(crate) fn unusable_field(field: &str, missing: bool) -> Self {
+        let message = if missing {
             format!("The {} field is required.", attribute(field))
         } else {
             format!("The {} field is invalid.", attribute(field))
