@@ -163,3 +163,43 @@ mod stream {
         assert_eq!(typed.response.as_deref(), Some("Hi"));
     }
 }
+
+#[cfg(knot_fixture = "name-clashes")]
+mod name_clashes {
+    use knot_api::{KnotClient, RequestOptions};
+    use wiremock::matchers::{header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// `builder` and `credentials` operations sit beside `KnotClient::builder()` and
+    /// `credentials()`; an `options` parameter beside the call's options.
+    #[tokio::test]
+    async fn clashing_names_each_get_a_method_of_their_own() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/builder"))
+            .and(query_param("options", "verbose"))
+            .and(header("x-trace", "t-1"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({ "id": "t-1" })),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let knot = KnotClient::builder()
+            .base_url(server.uri())
+            .credentials("id", "secret")
+            .build()
+            .unwrap();
+        let thing = knot
+            .builder_operation()
+            .options("verbose")
+            .call_options(RequestOptions::new().header("x-trace", "t-1"))
+            .send_keeping_response()
+            .await
+            .unwrap();
+        assert_eq!(thing.status(), 200);
+        assert_eq!(thing.into_inner().id, "t-1");
+        assert!(knot.credentials().is_some());
+        let _ = knot.credentials_operation();
+    }
+}

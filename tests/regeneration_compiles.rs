@@ -43,6 +43,7 @@ fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one(
         "tests/fixtures/good/repairs.yaml",
         "tests/fixtures/good/progenitor-limits.yaml",
         "tests/fixtures/good/salvage.yaml",
+        "tests/fixtures/good/name-clashes.yaml",
         synthetic.to_str().unwrap(),
         "openapi/openapi.yaml",
     ] {

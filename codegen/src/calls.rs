@@ -12,10 +12,12 @@
 //!   (`Into<types::builder::X>`) and keeps the builder as is, so a missing field is
 //!   found by the builder's `first_invalid()` (see [`crate::builders`]) instead of
 //!   surviving only as typify's error text;
-//! - progenitor's `send` becomes the private `dispatch`; the public `send()` (the decoded
-//!   body) and `send_with_response()` (with status and headers) check the parameters,
+//! - progenitor's `send` becomes the private `knot_dispatch`; the public `send()` (the
+//!   decoded body) and `send_with_response()` (with status and headers) check the parameters,
 //!   start the call (`crate::ext::call`), dispatch, and turn any failure into
 //!   `crate::Error`;
+//!   Where a parameter is named `options` or `send_with_response`, its setter keeps the
+//!   name and ours become `call_options` / `send_keeping_response`.
 //! - `KnotClient` gains one method per operation returning that builder, with the
 //!   operation's docs. An operation whose method name `KnotClient` already uses
 //!   (`builder`, `base_url`, ...) gets the suffix `_operation`.
@@ -258,7 +260,7 @@ fn reshape(
             let operation_id = operation_id(&f.block).ok_or_else(|| {
                 format!("knot-codegen cannot find the operationId in `{name}::send`")
             })?;
-            f.sig.ident = format_ident!("dispatch");
+            f.sig.ident = format_ident!("knot_dispatch");
             f.vis = syn::Visibility::Inherited;
             f.attrs.retain(|a| !a.path().is_ident("doc"));
             found = Some((response, operation_id));
@@ -350,6 +352,16 @@ fn operation_id(block: &syn::Block) -> Option<String> {
 /// `options`, `send` and `send_with_response` for one builder.
 fn call_methods(op: &Operation, fields: &[(syn::Ident, Type)]) -> Item {
     let name = &op.builder;
+    // A parameter's setter has the parameter's name; ours step aside when one is taken.
+    let free = |preferred: &str, fallback: &str| {
+        if fields.iter().any(|(ident, _)| ident == preferred) {
+            format_ident!("{fallback}")
+        } else {
+            format_ident!("{preferred}")
+        }
+    };
+    let options = free("options", "call_options");
+    let send_with_response = free("send_with_response", "send_keeping_response");
     let response = &op.response;
     let checks = fields
         .iter()
@@ -377,20 +389,20 @@ fn call_methods(op: &Operation, fields: &[(syn::Ident, Type)]) -> Item {
         impl<'a> #name<'a> {
             /// Options for this call only: extra body fields or headers, retries, the
             /// call's deadline.
-            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+            pub fn #options(mut self, options: crate::RequestOptions) -> Self {
                 crate::ext::call::set_options(&mut self.client, options);
                 self
             }
             /// Sends the request (validated, authenticated, retried per the client's
             /// policy) and returns the decoded body.
             pub async fn send(self) -> crate::Result<#response> {
-                self.send_with_response().await.map(ResponseValue::into_inner)
+                self.#send_with_response().await.map(ResponseValue::into_inner)
             }
             /// [`Self::send`], keeping the response's status and headers.
-            pub async fn send_with_response(mut self) -> crate::Result<ResponseValue<#response>> {
+            pub async fn #send_with_response(mut self) -> crate::Result<ResponseValue<#response>> {
                 #(#checks)*
                 let call = crate::ext::call::Call::start(&mut self.client)?;
-                let result = self.dispatch().await;
+                let result = self.knot_dispatch().await;
                 call.finish(result).await
             }
         }
