@@ -445,13 +445,9 @@ fn keep_preferred_media_type(
     if content.len() <= 1 {
         return;
     }
-    let preferred = content
-        .keys()
-        .find(|m| *m == "application/json")
-        .or_else(|| content.keys().find(|m| m.ends_with("+json")))
-        .or_else(|| content.keys().next())
-        .cloned()
-        .expect("non-empty");
+    let Some(preferred) = preferred_media_type(content) else {
+        return;
+    };
     let dropped: Vec<String> = content
         .keys()
         .filter(|m| **m != preferred)
@@ -485,4 +481,15 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
         }
         stack.extend(walk::child_schemas(schema, &at));
     }
+}
+
+/// The media type the generated operation keeps when there are several: JSON, then any
+/// `+json` type, then the first listed (`None` only for an empty map).
+pub fn preferred_media_type(content: &Map<String, Value>) -> Option<String> {
+    content
+        .keys()
+        .find(|m| *m == "application/json")
+        .or_else(|| content.keys().find(|m| m.ends_with("+json")))
+        .or_else(|| content.keys().next())
+        .cloned()
 }

@@ -45,13 +45,9 @@ pub fn stash(doc: &mut Value) {
         if content.len() < 2 {
             continue;
         }
-        let preferred = content
-            .keys()
-            .find(|m| *m == "application/json")
-            .or_else(|| content.keys().find(|m| m.ends_with("+json")))
-            .or_else(|| content.keys().next())
-            .cloned()
-            .expect("non-empty");
+        let Some(preferred) = crate::adapt::preferred_media_type(content) else {
+            continue;
+        };
         let others: Vec<Value> = content
             .keys()
             .filter(|m| **m != preferred)
