@@ -367,7 +367,8 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `error_code` → `ErrorCode`.
+/// `error_code` → `ErrorCode`: names for the component schemas this step creates.
+/// (The Rust type typify generates for a schema is `crate::generate::type_name`.)
 pub fn pascal(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())

@@ -27,7 +27,7 @@ pub fn open_enum_names(doc: &Value) -> BTreeSet<String> {
         .into_iter()
         .flatten()
         .filter(|(_, schema)| schema.get(crate::adapt::OPEN_ENUM) == Some(&Value::Bool(true)))
-        .map(|(name, _)| crate::adapt::pascal(name))
+        .map(|(name, _)| crate::generate::type_name(name))
         .collect()
 }
 
