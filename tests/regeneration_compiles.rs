@@ -6,23 +6,16 @@
 //! Uses its own target directory so it never disturbs the main build's artifacts; the
 //! first run compiles the dependencies once (about a minute on 2 cores).
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn cargo_check(spec: &str) -> Output {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("regeneration");
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&root)
-        .args(["check", "--lib", "--features", "mock", "--quiet"])
-        .env("CARGO_TARGET_DIR", target)
-        .env("KNOT_OPENAPI_SPEC", spec)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs")
+    common::regeneration::cargo_with_spec(
+        spec,
+        &["check", "--lib", "--features", "mock", "--quiet"],
+    )
 }
 
 #[test]

@@ -7,31 +7,23 @@
 //! Uses the `target/regeneration` directory of `tests/regeneration_compiles.rs`: after
 //! the first build, each fixture costs a rebuild of this crate (5-10 s on 2 cores).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
 
 fn run(spec: &str) -> Output {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("regeneration");
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&root)
-        .args([
+    common::regeneration::cargo_with_spec(
+        spec,
+        &[
             "test",
             "--quiet",
             "--test",
             "spec_examples",
             "--test",
             "fixture_transport",
-        ])
-        .env("CARGO_TARGET_DIR", target)
-        .env("KNOT_OPENAPI_SPEC", spec)
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs")
+        ],
+    )
 }
 
 fn fixtures() -> Vec<String> {
