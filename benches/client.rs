@@ -15,6 +15,9 @@
 //!
 //! `cargo test --benches` runs this without `--bench`: a few pairs, to keep it quick.
 //!
+//! Some lines only: `KNOT_BENCH_SIDES=generated_lean,create_session cargo bench --bench
+//! client` (round trips only, same pairing).
+//!
 //! Profiling one contender: `KNOT_BENCH_ONLY=create_session` (or `raw`, `raw_again`,
 //! `raw_headers`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
 //! 20 000) requests of that contender alone after a warm-up, e.g. under
@@ -56,9 +59,14 @@ fn main() {
         profile(&only, requests);
         return;
     }
-    validation(quick);
+    let only_round_trips = std::env::var_os("KNOT_BENCH_SIDES").is_some();
+    if !only_round_trips {
+        validation(quick);
+    }
     round_trips(quick);
-    generation(quick);
+    if !only_round_trips {
+        generation(quick);
+    }
 }
 
 fn body() -> types::SessionCreateBody {
@@ -326,6 +334,25 @@ impl Sides {
     }
 }
 
+/// The lines to measure: all, or those named in `KNOT_BENCH_SIDES` (comma-separated:
+/// `raw_again`, `raw_headers`, `create_session`, `generated`, `generated_lean`).
+fn contenders() -> Vec<(Side, &'static str)> {
+    let Ok(names) = std::env::var("KNOT_BENCH_SIDES") else {
+        return CONTENDERS.to_vec();
+    };
+    let wanted: Vec<Side> = names
+        .split(',')
+        .map(|name| {
+            Side::from_name(name.trim())
+                .unwrap_or_else(|| panic!("KNOT_BENCH_SIDES: unknown `{name}`"))
+        })
+        .collect();
+    CONTENDERS
+        .into_iter()
+        .filter(|(side, _)| wanted.contains(side))
+        .collect()
+}
+
 fn client_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -359,9 +386,10 @@ fn round_trips(quick: bool) {
     let (addr, _stop) = start_server();
     let sides = Sides::new(addr);
     let mut rng = fastrand::Rng::with_seed(SEED);
-    let mut results: Vec<Pairs> = CONTENDERS.iter().map(|_| Pairs::default()).collect();
+    let contenders = contenders();
+    let mut results: Vec<Pairs> = contenders.iter().map(|_| Pairs::default()).collect();
     client_runtime().block_on(async {
-        for (side, _) in CONTENDERS {
+        for &(side, _) in &contenders {
             for _ in 0..warmup {
                 sides.run(Side::Raw).await;
                 sides.run(side).await;
@@ -370,7 +398,7 @@ fn round_trips(quick: bool) {
         let mut done = 0;
         while done < pairs {
             let n = block.min(pairs - done);
-            for (i, (side, _)) in CONTENDERS.iter().enumerate() {
+            for (i, (side, _)) in contenders.iter().enumerate() {
                 for _ in 0..n {
                     let (base, other) = if rng.bool() {
                         let base = sides.timed(Side::Raw).await;
@@ -409,12 +437,12 @@ fn round_trips(quick: bool) {
         })
         .collect();
     // What the same bytes on the wire cost: the `raw + our headers` line.
-    let wire = CONTENDERS
+    let wire = contenders
         .iter()
         .position(|(side, _)| *side == Side::RawHeaders)
         .map(|i| stats[i].0);
     for ((side, name), (added, of_medians, side_median, base_median, ratio)) in
-        CONTENDERS.iter().zip(&stats)
+        contenders.iter().zip(&stats)
     {
         let over_wire = match (side, wire) {
             (Side::CreateSession | Side::Generated | Side::GeneratedLean, Some(wire)) => {

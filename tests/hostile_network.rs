@@ -335,6 +335,70 @@ async fn server_text_prints_as_one_bounded_escaped_line() {
     }
 }
 
+/// A body of declared length reaches the decoder unread by the response guard (the HTTP
+/// layer ends it at that length): the timeouts still cover reading it, a body cut short
+/// is a transport error, and a chunked body with a small `Content-Length` header is still
+/// read within the limit.
+#[tokio::test]
+async fn a_declared_length_body_is_still_bounded_in_time_size_and_completeness() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+    let partial = [head.as_bytes(), br#"{"session":"#].concat();
+    let stalled = HostileServer::always(Reply::Stall(partial.clone())).await;
+    // The call's deadline binds (set on the request) and the attempt timeout binds (the
+    // HTTP client's own).
+    for knot in [
+        common::builder(&stalled.uri())
+            .timeout(Duration::from_secs(3600))
+            .total_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap(),
+        common::builder(&stalled.uri())
+            .timeout(Duration::from_millis(300))
+            .max_retries(0)
+            .build()
+            .unwrap(),
+    ] {
+        for error in [
+            knot.create_session(body()).await.unwrap_err(),
+            common::generated_session_create(&knot).await.unwrap_err(),
+        ] {
+            assert!(
+                matches!(&error, Error::Transport(e) if e.is_timeout()),
+                "{error:?}"
+            );
+        }
+    }
+    let cut = HostileServer::always(Reply::Raw(partial)).await;
+    let knot = client(&cut.uri());
+    for error in [
+        knot.create_session(body()).await.unwrap_err(),
+        common::generated_session_create(&knot).await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(&error, Error::Transport(e) if !e.is_timeout()),
+            "{error:?}"
+        );
+    }
+    let lying = HostileServer::always(Reply::Endless {
+        head: "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10".into(),
+        chunk: 64 * 1024,
+    })
+    .await;
+    let knot = common::builder(&lying.uri())
+        .max_body_size(100_000)
+        .build()
+        .unwrap();
+    for error in [
+        knot.create_session(body()).await.unwrap_err(),
+        common::generated_session_create(&knot).await.unwrap_err(),
+    ] {
+        let Error::BodyTooLarge(e) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(e.partial_body().len(), 100_000);
+    }
+}
+
 /// One deadline for the whole call, whatever the per-attempt timeout.
 #[tokio::test]
 async fn a_silent_server_hits_the_call_deadline() {

@@ -73,15 +73,27 @@ impl Call {
     /// Gives the call its own state (default options unless `.options(..)` was given)
     /// and refuses invalid options before anything is sent.
     pub(crate) fn start(client: &mut Cow<'_, Client>) -> Result<Call, Error> {
-        // Always a fresh state: a cloned builder sent twice must not share one call's
-        // status or refusal with the other.
-        let options = client
-            .inner
-            .call()
-            .map(|call| call.options.clone())
-            .unwrap_or_default();
-        options.check()?;
-        set_options(client, options);
+        // A fresh state for every call: a cloned builder sent twice must not share one
+        // call's status or refusal with the other. The state `.options(..)` made is
+        // reused when nothing else holds it (no clone of the builder exists); otherwise
+        // the call gets a copy of its options.
+        let unshared = match client {
+            Cow::Owned(owned) => owned.inner.call_is_unshared(),
+            Cow::Borrowed(_) => false,
+        };
+        if unshared {
+            if let Some(call) = client.inner.call() {
+                call.options.check()?;
+            }
+        } else {
+            let options = client
+                .inner
+                .call()
+                .map(|call| call.options.clone())
+                .unwrap_or_default();
+            options.check()?;
+            set_options(client, options);
+        }
         Ok(Call {
             state: client.inner.clone(),
         })

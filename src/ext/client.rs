@@ -204,6 +204,8 @@ impl KnotClientBuilder {
             attempt_timeout,
             total_timeout: self.config.total_timeout,
             redactions: credentials.redactions(),
+            origin: reqwest::Url::parse(&base_url)
+                .map_err(|e| ConfigError::new(format!("cannot parse the base URL: {e}")))?,
         });
         Ok(KnotClient {
             api: Client::new_with_client(&base_url, http, hooks),

@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub(crate) total_timeout: Duration,
     /// The client's secrets, kept out of every error it prints.
     pub(crate) redactions: Redactions,
+    /// The base URL, parsed once: answers from another origin are refused.
+    pub(crate) origin: reqwest::Url,
 }
 
 impl HookState {
@@ -66,6 +68,14 @@ impl HookState {
 
     pub(crate) fn call(&self) -> Option<&CallState> {
         self.call.as_deref()
+    }
+
+    /// Whether this state has a call state that nothing else holds (not yet used by a
+    /// call, not shared with a cloned builder).
+    pub(crate) fn call_is_unshared(&mut self) -> bool {
+        self.call
+            .as_mut()
+            .is_some_and(|call| Arc::get_mut(call).is_some())
     }
 
     pub(crate) fn redactions(&self) -> &Redactions {
@@ -217,6 +227,7 @@ pub(crate) async fn send(
         deadline: Instant::now().checked_add(total.unwrap_or(shared.total_timeout)),
         redactions: &shared.redactions,
         operation_id,
+        origin: &shared.origin,
     };
     retry::execute(client, request, &plan).await
 }

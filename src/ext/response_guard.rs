@@ -12,6 +12,14 @@
 //!   bodies), so an endless or oversized body ends the attempt instead of growing memory;
 //!   a `Content-Length` above the limit is refused before reading.
 //!
+//! A body whose exact length the HTTP layer itself knows (hyper's decoder for a
+//! `Content-Length` body, not the header: a chunked body with a small `Content-Length`
+//! header has no exact length) and that fits the limit is passed on unread: the HTTP
+//! layer never yields more than that length (HTTP/1 ends the body there, h2 treats more
+//! as a protocol error), and the attempt's timeout still covers reading it. Only bodies
+//! of unknown length are read here, chunk by chunk. This keeps the usual small answer
+//! from being read twice and its response rebuilt (issue 13's per-request overhead).
+//!
 //! The hooks can only hand progenitor a `reqwest::Response`, so a refusal travels as a
 //! response whose body fails with a `Refusal`; `refusal_in` finds it again in the
 //! `reqwest::Error` that reading such a body produces. No text is parsed on the way.
@@ -95,7 +103,7 @@ pub(crate) fn refusal_in(error: &reqwest::Error) -> Option<Error> {
 /// while reading (a timeout, a reset) is returned as the `reqwest` error it is.
 pub(crate) async fn accept(
     response: Response,
-    request_url: &reqwest::Url,
+    origin: &reqwest::Url,
     limits: BodyLimits,
     redactions: &Redactions,
 ) -> reqwest::Result<Response> {
@@ -108,7 +116,7 @@ pub(crate) async fn accept(
         let refusal = Refusal::Redirect(RedirectError::new(status, location, redactions));
         return Ok(refused(status, refusal));
     }
-    if !same_origin(response.url(), request_url) {
+    if !same_origin(response.url(), origin) {
         let url = response.url().to_string();
         let refusal = Refusal::Redirect(RedirectError::new(status, Some(url), redactions));
         return Ok(refused(status, refusal));
@@ -118,6 +126,10 @@ pub(crate) async fn accept(
     } else {
         limits.error
     };
+    // The length the HTTP layer enforces, when it knows one (see the module docs).
+    if response.content_length().is_some_and(|n| n <= limit as u64) {
+        return Ok(response);
+    }
     let declared = response
         .headers()
         .get(CONTENT_LENGTH)

@@ -197,6 +197,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) deadline: Option<Instant>,
     pub(crate) redactions: &'a Redactions,
     pub(crate) operation_id: &'a str,
+    /// Where every answer must come from: the client's base URL (each operation's URL is
+    /// that base plus a path).
+    pub(crate) origin: &'a reqwest::Url,
 }
 
 /// Sends `request`, retrying as `plan` says. A request is cloned only when another
@@ -208,8 +211,6 @@ pub(crate) async fn execute(
     plan: &Plan<'_>,
 ) -> reqwest::Result<Response> {
     let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
-    // Every attempt goes to the same URL; the guard compares the answer's origin with it.
-    let url = request.url().clone();
     let mut retry = 0;
     loop {
         let remaining = plan
@@ -222,7 +223,11 @@ pub(crate) async fn execute(
             (Some(t), Some(r)) => Some(t.min(r)),
             (t, r) => t.or(r),
         };
-        *request.timeout_mut() = attempt_timeout;
+        // The client's own timeout applies unless the deadline cuts it shorter; setting
+        // it on the request would only cost an allocation per attempt.
+        if request.timeout().is_some() || attempt_timeout != plan.attempt_timeout {
+            *request.timeout_mut() = attempt_timeout;
+        }
         let next = if retry < max_retries {
             request.try_clone()
         } else {
@@ -260,7 +265,8 @@ pub(crate) async fn execute(
         let (Some(next), Some((delay, cause))) = (next, retryable.filter(|(d, _)| fits(*d))) else {
             return match result {
                 Ok(response) => {
-                    response_guard::accept(response, &url, plan.limits, plan.redactions).await
+                    response_guard::accept(response, plan.origin, plan.limits, plan.redactions)
+                        .await
                 }
                 Err(error) => Err(error),
             };

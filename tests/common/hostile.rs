@@ -18,6 +18,8 @@ pub enum Reply {
     Endless { head: String, chunk: usize },
     /// Read the request, then say nothing until the client goes away.
     Silence,
+    /// These bytes, then nothing more until the client goes away (a body that stalls).
+    Stall(Vec<u8>),
 }
 
 /// A request as the server read it.
@@ -114,6 +116,13 @@ async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: Arc<S
             while stream.write_all(&frame).await.is_ok() {}
         }
         Reply::Silence => {
+            let mut sink = [0u8; 1024];
+            while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+        }
+        Reply::Stall(bytes) => {
+            if stream.write_all(&bytes).await.is_err() {
+                return;
+            }
             let mut sink = [0u8; 1024];
             while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
         }
