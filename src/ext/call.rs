@@ -113,7 +113,9 @@ impl Call {
                     return Err(failure);
                 }
                 let status = call.and_then(CallState::status);
-                Err(error::from_progenitor(e, status, self.state.redactions()).await)
+                // Boxed: reading an error body is a large future that only errors need;
+                // inline, it would enlarge (and be copied with) every call's future.
+                Err(Box::pin(error::from_progenitor(e, status, self.state.redactions())).await)
             }
         }
     }

@@ -197,7 +197,12 @@ pub fn validate_body(operation_id: &str, body: &[u8]) -> Result<(), ValidationEr
     if operation.body_fields.is_empty() {
         return Ok(());
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // One UTF-8 check for the whole body, so the parser can borrow every string as it
+    // is (bytes that are not UTF-8 are not JSON: Knot will judge them).
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(());
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let picked = Pick {
         fields: operation.body_fields,
     }
@@ -205,7 +210,7 @@ pub fn validate_body(operation_id: &str, body: &[u8]) -> Result<(), ValidationEr
     .and_then(|picked| deserializer.end().map(|()| picked));
     match picked {
         Ok(values) => validate_fields(operation, &values),
-        Err(_) if serde_json::from_slice::<IgnoredAny>(body).is_ok() => Err(ValidationError::new(
+        Err(_) if serde_json::from_str::<IgnoredAny>(text).is_ok() => Err(ValidationError::new(
             "",
             "The request body must be a JSON object.",
         )),
@@ -220,17 +225,19 @@ pub fn validate_value(operation_id: &str, body: &Value) -> Result<(), Validation
     validate_body(operation_id, &bytes)
 }
 
-/// The raw top-level values of the body, one slot per field of the contract.
-type Picked<'a> = [Option<&'a RawValue>];
+/// The top-level values of the body, one slot per field of the contract, each decoded
+/// once for its own checks and the prose rules that read it.
+type Picked<'a> = [Option<Json<'a>>];
 
-/// Reads a JSON object keeping only the values of the contract's fields (borrowed, not
-/// decoded) and skipping the rest: no map, no per-value allocation.
+/// Reads a JSON object keeping only the values of the contract's fields (borrowed, and
+/// decoded only as far as a rule needs) and skipping the rest: no map, no per-value
+/// allocation.
 struct Pick<'f> {
     fields: &'f [FieldContract],
 }
 
 impl<'de> DeserializeSeed<'de> for Pick<'_> {
-    type Value = Vec<Option<&'de RawValue>>;
+    type Value = Vec<Option<Json<'de>>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -238,17 +245,19 @@ impl<'de> DeserializeSeed<'de> for Pick<'_> {
 }
 
 impl<'de> Visitor<'de> for Pick<'_> {
-    type Value = Vec<Option<&'de RawValue>>;
+    type Value = Vec<Option<Json<'de>>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-        let mut values = vec![None; self.fields.len()];
+        let mut values: Vec<Option<Json<'de>>> = std::iter::repeat_with(|| None)
+            .take(self.fields.len())
+            .collect();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match self.fields.iter().position(|f| f.name == key.0) {
-                Some(i) => values[i] = Some(map.next_value::<&'de RawValue>()?),
+                Some(i) => values[i] = Some(Json::of(map.next_value::<&'de RawValue>()?)),
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -282,17 +291,15 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 fn validate_fields(
     operation: &OperationContract,
-    values: &Picked<'_>,
+    decoded: &Picked<'_>,
 ) -> Result<(), ValidationError> {
-    // Each value is decoded once, for its own checks and the prose rules that read it.
-    let decoded: Vec<Option<Json<'_>>> = values.iter().map(|v| v.map(Json::of)).collect();
     for (index, field) in operation.body_fields.iter().enumerate() {
         check_field(operation, field, decoded[index].as_ref())?;
         for rule in PROSE_RULES {
             if rule.field == field.name
                 && rule.operation.is_none_or(|op| op == operation.operation_id)
             {
-                check_prose(operation, rule, &decoded)?;
+                check_prose(operation, rule, decoded)?;
             }
         }
     }
@@ -571,6 +578,27 @@ mod tests {
                 "{json}"
             );
         }
+    }
+
+    /// The body is checked for UTF-8 once and parsed as text: bytes that are not UTF-8
+    /// are not JSON (Knot judges them, as before), and escaped text is still decoded
+    /// before the rules read it.
+    #[test]
+    fn bodies_are_read_as_text_once() {
+        let card = r#""type":"card_switcher","external_user_id":"u","card_id":"c""#;
+        let not_utf8 = [b"{", card.as_bytes(), b",\"email\":\"\xff@x.com\"}"].concat();
+        assert_eq!(validate_body("session_create", &not_utf8), Ok(()));
+        let escaped_ok = format!(r#"{{{card},"email":"ada\u0040x.com"}}"#);
+        assert_eq!(
+            validate_body("session_create", escaped_ok.as_bytes()),
+            Ok(())
+        );
+        let escaped_bad = format!(r#"{{{card},"email":"ada\u0040x.com\u0000"}}"#);
+        let error = validate_body("session_create", escaped_bad.as_bytes()).unwrap_err();
+        assert_eq!(error.field(), "email");
+        let blank = r#"{"type":"link","external_user_id":" \t "}"#;
+        let error = validate_body("session_create", blank.as_bytes()).unwrap_err();
+        assert_eq!(error.field(), "external_user_id");
     }
 
     /// A prose rule whose operation or field left the spec stops applying silently at run
