@@ -203,3 +203,75 @@ mod name_clashes {
         let _ = knot.credentials_operation();
     }
 }
+
+#[cfg(knot_fixture = "unnameable-enum")]
+mod unnameable_enum {
+    use knot_api::{KnotClient, types};
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// `enum: [".", "X", "O"]` has no distinct Rust variant names: it is a string, so
+    /// every value, `.` included, goes out and comes back as it is.
+    #[tokio::test]
+    async fn an_enum_without_variant_names_travels_as_a_string() {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/board/1/2"))
+            .and(body_json(serde_json::json!({ "mark": "." })))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({ "mark": ".", "winner": "O" })),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let knot = KnotClient::builder()
+            .base_url(server.uri())
+            .credentials("id", "secret")
+            .build()
+            .unwrap();
+        let body = types::PutSquareBody::builder().mark(types::Mark::from(".".to_owned()));
+        let square = knot
+            .put_square()
+            .row(1)
+            .column(2)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(square.mark.as_str(), ".");
+        assert_eq!(square.winner.as_deref(), Some("O"));
+    }
+}
+
+#[cfg(knot_fixture = "openapi-3.2")]
+mod openapi_3_2 {
+    use knot_api::KnotClient;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// A 3.2 document generates as 3.1 would: its GET operation works (without the
+    /// `querystring` parameter, which 3.1 cannot express).
+    #[tokio::test]
+    async fn a_3_2_document_generates_its_3_1_operations() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/flights"))
+            .and(query_param("limit", "10"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!([{ "id": "fl_1", "status": "delayed" }])),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let knot = KnotClient::builder()
+            .base_url(server.uri())
+            .credentials("id", "secret")
+            .build()
+            .unwrap();
+        let flights = knot.list_flights().limit(10).send().await.unwrap();
+        assert_eq!(flights.len(), 1);
+        assert_eq!(flights[0].id, "fl_1");
+    }
+}

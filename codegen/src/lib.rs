@@ -21,12 +21,14 @@ pub mod check;
 pub mod contract;
 pub mod cookies;
 pub mod diff;
+pub mod enums;
 pub mod error;
 pub mod examples;
 pub mod fixups;
 pub mod generate;
 pub mod load;
 pub mod multipart;
+pub mod newer;
 pub mod notes;
 pub mod pointer;
 pub mod repair;
@@ -85,6 +87,7 @@ pub fn prepare(loaded: load::LoadedSpec) -> Result<PreparedSpec, SpecError> {
     let mut notes = Notes::default();
     let fail = |m: String| SpecError::new(&loaded.path, m);
     check::check(&mut doc, &mut notes).map_err(fail)?;
+    newer::read_as_3_1(&mut doc, &mut notes);
     repair::repair(&mut doc, loaded.version, &mut notes);
     let webhooks = webhooks::extract(&mut doc, &mut notes);
     upgrade::upgrade(&mut doc, loaded.version, &mut notes).map_err(fail)?;
@@ -122,6 +125,8 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     unsupported::handle(&mut adapted, &mut notes);
     multipart::prepare(&mut adapted, &mut notes);
     alternates::stash(&mut adapted);
+    // Before `adapt`, which opens response enums: an enum typify cannot name is a string.
+    enums::relax_unnameable(&mut adapted, &mut notes);
     adapt::adapt(&mut adapted, &mut notes);
     // After `adapt`, which lower-cases header names: cookie names keep their case.
     cookies::prepare(&mut adapted, &mut notes);

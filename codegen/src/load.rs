@@ -15,7 +15,7 @@ use crate::error::SpecError;
 pub enum OpenApiVersion {
     /// `3.0.x`: already what progenitor reads.
     V30,
-    /// `3.1.x`: converted by [`crate::upgrade`].
+    /// `3.1.x`, and `3.2.x` read as 3.1 ([`crate::newer`]): converted by [`crate::upgrade`].
     V31,
 }
 
@@ -65,10 +65,14 @@ pub fn load_str(path: &str, text: &str) -> Result<LoadedSpec, SpecError> {
     let version = match root.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => OpenApiVersion::V30,
         Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => OpenApiVersion::V31,
+        // 3.2 is a compatible superset of 3.1: read as 3.1 (see `crate::newer`).
+        Some(Value::String(v)) if v.starts_with("3.2.") || v == "3.2" => OpenApiVersion::V31,
         Some(Value::String(v)) => {
             return Err(SpecError::new(
                 path,
-                format!("unsupported OpenAPI version `{v}` at #/openapi (expected 3.0.x or 3.1.x)"),
+                format!(
+                    "unsupported OpenAPI version `{v}` at #/openapi (expected 3.0.x, 3.1.x or 3.2.x)"
+                ),
             ));
         }
         Some(other) => {
@@ -232,7 +236,7 @@ mod tests {
         let error = load_str("x.yaml", "openapi: 4.0.0\n").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "x.yaml: unsupported OpenAPI version `4.0.0` at #/openapi (expected 3.0.x or 3.1.x)"
+            "x.yaml: unsupported OpenAPI version `4.0.0` at #/openapi (expected 3.0.x, 3.1.x or 3.2.x)"
         );
     }
 }
