@@ -273,5 +273,17 @@ mod openapi_3_2 {
         let flights = knot.list_flights().limit(10).send().await.unwrap();
         assert_eq!(flights.len(), 1);
         assert_eq!(flights[0].id, "fl_1");
+        // A response typed through a reusable media type, with no description.
+        Mock::given(method("GET"))
+            .and(path("/flights/fl_1"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({ "id": "fl_1", "status": "on_time" })),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let flight = knot.get_flight().id("fl_1").send().await.unwrap();
+        assert_eq!(flight.id, "fl_1");
     }
 }

@@ -4,9 +4,13 @@
 //! two values give the same name, tries once more with the dropped characters spelled
 //! `X`; if the names still collide it panics, and progenitor with it. Published documents
 //! do this: the OpenAPI Initiative's own tic-tac-toe example has `enum: [".", "X", "O"]`
-//! (`.` becomes `X`). Such an enum is generated as a plain string instead, with one note
-//! at its JSON pointer: the document still generates, and a request body field keeps its
-//! allowed values in the request contract (the contract is read before this pass).
+//! (`.` becomes `X`). Such an enum is generated as a plain string instead (optional when
+//! `null` was one of its values), with one note at its JSON pointer: the document still
+//! generates. A top-level request body field keeps its allowed values in the request
+//! contract, which is read before this pass, so they are still checked before sending.
+//!
+//! Not covered: a `oneOf` of single-value string enums whose names collide is named by
+//! typify from its branches, and still fails with progenitor's message.
 //!
 //! Whether typify can name an enum is asked of progenitor itself, on a one-schema
 //! document, so the answer follows the generator's real rules rather than a copy of
@@ -33,7 +37,14 @@ pub fn relax_unnameable(doc: &mut Value, notes: &mut Notes) {
                     .entry(values.clone())
                     .or_insert_with(|| plainly_distinct(&values) || typify_names(&values));
                 if !nameable && let Value::Object(map) = schema {
-                    map.remove("enum");
+                    // Every value is a string (or null): so is the schema without them.
+                    let nullable = map
+                        .remove("enum")
+                        .is_some_and(|e| e.as_array().is_some_and(|v| v.contains(&Value::Null)));
+                    map.entry("type").or_insert_with(|| json!("string"));
+                    if nullable {
+                        map.insert("nullable".into(), json!(true));
+                    }
                     notes.add(
                         format!(
                             "string enum whose values cannot all be Rust variant names ({}) generated as String",
@@ -137,6 +148,21 @@ mod tests {
         );
         // And the document now generates.
         crate::generate::generate(&spec).unwrap();
+    }
+
+    #[test]
+    fn a_relaxed_enum_is_a_string_and_optional_if_null_was_a_value() {
+        let mut spec = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {},
+            "components": { "schemas": { "Mark": { "enum": [".", "X", null] } } }
+        });
+        relax_unnameable(&mut spec, &mut Notes::default());
+        assert_eq!(
+            spec["components"]["schemas"]["Mark"],
+            json!({ "type": "string", "nullable": true })
+        );
     }
 
     #[test]

@@ -1,13 +1,18 @@
 //! OpenAPI 3.2 documents, read as 3.1.
 //!
 //! OpenAPI 3.2 (September 2025) is a compatible superset of 3.1, so a vendor may move to
-//! it without changing anything a client generator reads. What 3.1 has no place for:
+//! it without changing anything a client generator reads. What 3.1 says differently or
+//! has no place for:
 //!
+//! - **Reusable media types** (`components/mediaTypes`, referenced from a `content`
+//!   map): put in place of their references, as 3.1 would have them written.
+//! - **A response without `description`** (optional since 3.2): given an empty one.
 //! - **`query` operations and `additionalOperations`** (other HTTP methods): not
 //!   generated; one note each.
 //! - **`in: querystring` parameters** (the whole query string as one value): the
 //!   operation is generated without them; one note each. They are taken out of
-//!   `components/parameters` too, as the 3.1 reader would refuse them there.
+//!   `components/parameters` too (with any component that only refers to one), as the
+//!   3.1 reader would refuse them there.
 //! - **`itemSchema`** (the schema of each item of a streamed media type such as JSON
 //!   Lines): the media type is generated as it would be without a schema; one note.
 //!
@@ -16,11 +21,15 @@
 //! `name`, ...) that a 3.1 reader skips, and so does this one. The document then says
 //! `openapi: 3.1.1` for the steps that follow.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Value, json};
 
 use crate::notes::Notes;
-use crate::pointer::join;
+use crate::pointer::{self, join};
 use crate::walk;
+
+const QUERYSTRING_NOTE: &str = "`in: querystring` parameter not generated (OpenAPI 3.2)";
 
 /// Whether `doc` declares OpenAPI 3.2.
 pub fn is_3_2(doc: &Value) -> bool {
@@ -36,35 +45,76 @@ pub fn read_as_3_1(doc: &mut Value, notes: &mut Notes) {
         return;
     }
     notes.add("OpenAPI 3.2 document read as 3.1", "#/openapi");
-    for list in ["#/paths", "#/webhooks", "#/components/pathItems"] {
-        let names: Vec<String> = match walk::pointer_get(doc, list) {
-            Some(Value::Object(items)) => items.keys().cloned().collect(),
-            _ => continue,
-        };
-        for name in names {
-            path_item(doc, &join(list, &name), notes);
-        }
+    for at in path_items(doc) {
+        operations_3_1_lacks(doc, &at, notes);
+    }
+    let querystring = querystring_components(doc);
+    // Replacing media types keeps every place where it was; removing parameters shifts
+    // list positions, so it comes last.
+    let found = places(doc);
+    for at in &found {
+        content_in_place(doc, at, notes);
+        responses_described(doc, at);
+    }
+    for at in &found {
+        parameters_without_querystring(doc, at, &querystring, notes);
     }
     if let Some(Value::Object(params)) = walk::pointer_get_mut(doc, "#/components/parameters") {
-        let querystring: Vec<String> = params
-            .iter()
-            .filter(|(_, p)| is_querystring(p))
-            .map(|(name, _)| name.clone())
-            .collect();
-        for name in querystring {
-            params.remove(&name);
-            notes.add(
-                "`in: querystring` parameter not generated (OpenAPI 3.2)",
-                join("#/components/parameters", &name),
-            );
+        for at in &querystring {
+            let name = pointer::ref_name(at).replace("~1", "/").replace("~0", "~");
+            if params.remove(&name).is_some() {
+                notes.add(QUERYSTRING_NOTE, at.clone());
+            }
         }
     }
-    item_schemas(doc, notes);
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        components.remove("mediaTypes");
+    }
     doc["openapi"] = json!("3.1.1");
 }
 
-fn path_item(doc: &mut Value, at: &str, notes: &mut Notes) {
-    let resolved = resolved_querystring_refs(doc);
+/// Pointers of every path item: under `paths`, `webhooks`, `components/pathItems`,
+/// `components/callbacks` and the callbacks of the operations found on the way.
+fn path_items(doc: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut maps: Vec<String> = vec![
+        "#/paths".into(),
+        "#/webhooks".into(),
+        "#/components/pathItems".into(),
+    ];
+    if let Some(Value::Object(callbacks)) = walk::pointer_get(doc, "#/components/callbacks") {
+        maps.extend(
+            callbacks
+                .keys()
+                .map(|name| join("#/components/callbacks", name)),
+        );
+    }
+    while let Some(map_at) = maps.pop() {
+        if found.len() > 10_000 {
+            break;
+        }
+        let Some(Value::Object(items)) = walk::pointer_get(doc, &map_at) else {
+            continue;
+        };
+        for (key, item) in items {
+            let item_at = join(&map_at, key);
+            let Value::Object(item) = item else { continue };
+            for method in walk::METHODS.iter().chain(&["query"]) {
+                if let Some(Value::Object(callbacks)) =
+                    item.get(*method).and_then(|op| op.get("callbacks"))
+                {
+                    let at = join(&join(&item_at, method), "callbacks");
+                    maps.extend(callbacks.keys().map(|name| join(&at, name)));
+                }
+            }
+            found.push(item_at);
+        }
+    }
+    found
+}
+
+/// Removes the `query` operation and `additionalOperations` of the path item at `at`.
+fn operations_3_1_lacks(doc: &mut Value, at: &str, notes: &mut Notes) {
     let Some(Value::Object(item)) = walk::pointer_get_mut(doc, at) else {
         return;
     };
@@ -82,95 +132,162 @@ fn path_item(doc: &mut Value, at: &str, notes: &mut Notes) {
             );
         }
     }
-    let mut lists = vec![at.to_owned()];
-    lists.extend(
-        walk::METHODS
-            .iter()
-            .filter(|m| item.contains_key(**m))
-            .map(|m| join(at, m)),
-    );
-    for owner in lists {
-        let Some(Value::Array(params)) =
-            walk::pointer_get_mut(doc, &owner).and_then(|o| o.get_mut("parameters"))
-        else {
+}
+
+/// Canonical pointers of the component parameters that are `in: querystring`, directly
+/// or through a chain of references.
+fn querystring_components(doc: &Value) -> BTreeSet<String> {
+    let Some(Value::Object(params)) = walk::pointer_get(doc, "#/components/parameters") else {
+        return BTreeSet::new();
+    };
+    params
+        .iter()
+        .filter(|(_, param)| is_querystring(doc, param))
+        .map(|(name, _)| join("#/components/parameters", name))
+        .collect()
+}
+
+/// Whether a parameter (or the one its `$ref` chain ends at) is `in: querystring`.
+fn is_querystring(doc: &Value, param: &Value) -> bool {
+    let mut current = param;
+    for _ in 0..32 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match pointer::resolve(doc, reference) {
+                Some(next) => current = next,
+                None => return false,
+            },
+            None => return current.get("in").and_then(Value::as_str) == Some("querystring"),
+        }
+    }
+    false
+}
+
+/// Every place outside schemas and literal data (examples, defaults, extensions) that is
+/// an object: where `content`, `parameters` and `responses` of any kind sit.
+fn places(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(String::from("#"), 0usize)];
+    while let Some((at, level)) = stack.pop() {
+        if level > crate::check::MAX_DEPTH {
+            continue;
+        }
+        let Some(Value::Object(map)) = walk::pointer_get(doc, &at) else {
             continue;
         };
-        let mut index = 0;
-        params.retain(|param| {
-            let at = format!("{}/{index}", join(&owner, "parameters"));
-            index += 1;
-            let reference = param.get("$ref").and_then(Value::as_str);
-            let drop =
-                is_querystring(param) || reference.is_some_and(|r| resolved.iter().any(|x| x == r));
-            if drop {
-                notes.add(
-                    "`in: querystring` parameter not generated (OpenAPI 3.2)",
-                    at,
-                );
+        for (key, value) in map {
+            let skipped = matches!(
+                key.as_str(),
+                "schema" | "schemas" | "itemSchema" | "example" | "examples" | "default"
+            ) || key.starts_with("x-");
+            match value {
+                _ if skipped => {}
+                Value::Object(_) => stack.push((join(&at, key), level + 1)),
+                // Parameter lists: each entry may carry `content`.
+                Value::Array(items) => {
+                    let list = join(&at, key);
+                    stack.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, item)| item.is_object())
+                            .map(|(i, _)| (format!("{list}/{i}"), level + 2)),
+                    );
+                }
+                _ => {}
             }
-            !drop
+        }
+        out.push(at);
+    }
+    out
+}
+
+/// In the `content` map of the object at `at`: reusable media types put in place of
+/// their references, and `itemSchema` taken out with a note.
+fn content_in_place(doc: &mut Value, at: &str, notes: &mut Notes) {
+    let names: Vec<String> = match walk::pointer_get(doc, at).and_then(|o| o.get("content")) {
+        Some(Value::Object(media)) => media.keys().cloned().collect(),
+        _ => return,
+    };
+    for name in names {
+        let media_at = join(&join(at, "content"), &name);
+        let mut target = walk::pointer_get(doc, &media_at).cloned();
+        for _ in 0..32 {
+            match target
+                .as_ref()
+                .and_then(|t| t.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                Some(reference) if reference.starts_with("#/components/mediaTypes/") => {
+                    target = pointer::resolve(doc, reference).cloned();
+                }
+                _ => break,
+            }
+        }
+        let Some(Value::Object(mut media_type)) = target else {
+            continue;
+        };
+        if media_type.remove("itemSchema").is_some() {
+            notes.add(
+                "`itemSchema` of a sequential media type not used (OpenAPI 3.2)",
+                media_at.clone(),
+            );
+        }
+        if let Some(slot) = walk::pointer_get_mut(doc, &media_at) {
+            *slot = Value::Object(media_type);
+        }
+    }
+}
+
+/// Drops `in: querystring` entries from the `parameters` list of the object at `at`.
+fn parameters_without_querystring(
+    doc: &mut Value,
+    at: &str,
+    components: &BTreeSet<String>,
+    notes: &mut Notes,
+) {
+    let Some(Value::Array(params)) = walk::pointer_get(doc, at).and_then(|o| o.get("parameters"))
+    else {
+        return;
+    };
+    let dropped: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, param)| {
+            is_querystring(doc, param)
+                || param
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(pointer::canonical)
+                    .is_some_and(|r| components.contains(&r))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let list_at = join(at, "parameters");
+    for i in &dropped {
+        notes.add(QUERYSTRING_NOTE, format!("{list_at}/{i}"));
+    }
+    if let Some(Value::Array(params)) = walk::pointer_get_mut(doc, &list_at) {
+        let mut index = 0;
+        params.retain(|_| {
+            index += 1;
+            !dropped.contains(&(index - 1))
         });
     }
 }
 
-/// `$ref` strings of the component parameters that are `in: querystring`.
-fn resolved_querystring_refs(doc: &Value) -> Vec<String> {
-    match walk::pointer_get(doc, "#/components/parameters") {
-        Some(Value::Object(params)) => params
-            .iter()
-            .filter(|(_, p)| is_querystring(p))
-            .map(|(name, _)| join("#/components/parameters", name))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn is_querystring(param: &Value) -> bool {
-    param.get("in").and_then(Value::as_str) == Some("querystring")
-}
-
-/// Removes `itemSchema` from every media type of the document's operations, noting each.
-fn item_schemas(doc: &mut Value, notes: &mut Notes) {
-    let mut stack = vec![(String::from("#"), 0usize)];
-    let mut found = Vec::new();
-    // Media types sit under `content` maps; look for those, skipping literal data.
-    while let Some((at, level)) = stack.pop() {
-        let Some(Value::Object(map)) = walk::pointer_get(doc, &at) else {
-            continue;
-        };
-        if level > crate::check::MAX_DEPTH {
-            continue;
-        }
-        for (key, value) in map {
-            if matches!(
-                key.as_str(),
-                "example" | "examples" | "default" | "enum" | "const"
-            ) || key.starts_with("x-")
-            {
-                continue;
-            }
-            let child = join(&at, key);
-            if key == "content"
-                && let Value::Object(media) = value
-            {
-                for (name, media_type) in media {
-                    if media_type.get("itemSchema").is_some() {
-                        found.push(join(&child, name));
-                    }
-                }
-            }
-            if value.is_object() {
-                stack.push((child, level + 1));
-            }
-        }
-    }
-    for at in found {
-        if let Some(Value::Object(media_type)) = walk::pointer_get_mut(doc, &at) {
-            media_type.remove("itemSchema");
-            notes.add(
-                "`itemSchema` of a sequential media type not used (OpenAPI 3.2)",
-                at,
-            );
+/// Gives every response in the `responses` map of the object at `at` a `description`.
+fn responses_described(doc: &mut Value, at: &str) {
+    let Some(Value::Object(responses)) =
+        walk::pointer_get_mut(doc, at).and_then(|o| o.get_mut("responses"))
+    else {
+        return;
+    };
+    for response in responses.values_mut() {
+        if let Value::Object(response) = response
+            && !response.contains_key("$ref")
+            && !response.contains_key("description")
+        {
+            response.insert("description".into(), json!(""));
         }
     }
 }
@@ -231,6 +348,68 @@ mod tests {
             assert!(shown.contains(at), "{at}: {shown}");
         }
         assert!(!shown.contains("parameters/2"), "{shown}");
+    }
+
+    #[test]
+    fn reusable_media_types_callbacks_aliases_and_descriptions() {
+        let mut doc = json!({
+            "openapi": "3.2.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/things": { "post": {
+                "parameters": [{ "$ref": "#/components/parameters/Alias" }],
+                "requestBody": { "content": {
+                    "application/json": { "$ref": "#/components/mediaTypes/Thing" }
+                } },
+                "responses": { "201": {
+                    "content": { "application/json": { "$ref": "#/components/mediaTypes/Thing" } }
+                } },
+                "callbacks": { "done": { "{$request.body#/url}": { "post": {
+                    "parameters": [{ "name": "q", "in": "querystring", "content": {} }],
+                    "responses": { "200": {} }
+                } } } }
+            } } },
+            "components": {
+                "parameters": {
+                    "Alias": { "$ref": "#/components/parameters/Whole" },
+                    "Whole": { "name": "w", "in": "querystring", "content": {} }
+                },
+                "mediaTypes": { "Thing": { "schema": { "type": "object", "properties": {
+                    "content": { "type": "object", "properties": {
+                        "itemSchema": { "type": "string" }
+                    } }
+                } } } }
+            }
+        });
+        let mut notes = Notes::default();
+        read_as_3_1(&mut doc, &mut notes);
+        let post = &doc["paths"]["/things"]["post"];
+        assert_eq!(post["parameters"], json!([]));
+        let body = &post["requestBody"]["content"]["application/json"];
+        assert_eq!(body["schema"]["type"], "object");
+        // A property that happens to be called `itemSchema` is a property, not 3.2.
+        assert_eq!(
+            body["schema"]["properties"]["content"]["properties"]["itemSchema"]["type"],
+            "string"
+        );
+        assert_eq!(post["responses"]["201"]["description"], "");
+        assert_eq!(
+            post["responses"]["201"]["content"]["application/json"],
+            *body
+        );
+        let callback = &post["callbacks"]["done"]["{$request.body#/url}"]["post"];
+        assert_eq!(callback["parameters"], json!([]));
+        assert_eq!(callback["responses"]["200"]["description"], "");
+        assert_eq!(doc["components"]["parameters"], json!({}));
+        assert!(doc["components"].get("mediaTypes").is_none());
+        let shown = format!("{notes:?}");
+        assert!(!shown.contains("itemSchema"), "{shown}");
+        for at in [
+            "#/components/parameters/Alias",
+            "#/components/parameters/Whole",
+            "#/paths/~1things/post/parameters/0",
+        ] {
+            assert!(shown.contains(at), "{at}: {shown}");
+        }
     }
 
     #[test]

@@ -12,13 +12,15 @@
 //!   bodies), so an endless or oversized body ends the attempt instead of growing memory;
 //!   a `Content-Length` above the limit is refused before reading.
 //!
-//! A body whose exact length the HTTP layer itself knows (hyper's decoder for a
+//! A JSON body whose exact length the HTTP layer itself knows (hyper's decoder for a
 //! `Content-Length` body, not the header: a chunked body with a small `Content-Length`
-//! header has no exact length) and that fits the limit is passed on unread: the HTTP
-//! layer never yields more than that length (HTTP/1 ends the body there, h2 treats more
-//! as a protocol error), and the attempt's timeout still covers reading it. Only bodies
-//! of unknown length are read here, chunk by chunk. This keeps the usual small answer
-//! from being read twice and its response rebuilt (issue 13's per-request overhead).
+//! header has no exact length) and that fits the limit is passed on unread: HTTP/1 ends
+//! the body at that length, h2 treats more as a protocol error, and the attempt's timeout
+//! still covers reading it, which happens at once (JSON is decoded as soon as it is
+//! returned). Other bodies (a stream the caller reads later, unknown lengths, HTTP/3,
+//! which does not enforce the length) are read here, chunk by chunk. This keeps the
+//! usual small answer from being read twice and its response rebuilt (issue 13's
+//! per-request overhead).
 //!
 //! The hooks can only hand progenitor a `reqwest::Response`, so a refusal travels as a
 //! response whose body fails with a `Refusal`; `refusal_in` finds it again in the
@@ -127,7 +129,7 @@ pub(crate) async fn accept(
         limits.error
     };
     // The length the HTTP layer enforces, when it knows one (see the module docs).
-    if response.content_length().is_some_and(|n| n <= limit as u64) {
+    if passes_unread(&response, limit) {
         return Ok(response);
     }
     let declared = response
@@ -163,6 +165,31 @@ pub(crate) async fn accept(
     *rebuilt.version_mut() = response.version();
     *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     Ok(Response::from(rebuilt))
+}
+
+/// Whether `response`'s body can be handed on unread: a JSON body (decoded at once, so
+/// its reading stays inside the attempt, unlike a stream the caller reads later) whose
+/// exact length the HTTP/1 or HTTP/2 layer knows and enforces, within `limit`. HTTP/3
+/// bodies report the declared length without enforcing it, so they are read here.
+fn passes_unread(response: &Response, limit: usize) -> bool {
+    let enforced = matches!(
+        response.version(),
+        http::Version::HTTP_10 | http::Version::HTTP_11 | http::Version::HTTP_2
+    );
+    let json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|media| {
+            let media = media.trim();
+            media.eq_ignore_ascii_case("application/json")
+                || media
+                    .get(media.len().saturating_sub(5)..)
+                    .is_some_and(|end| end.eq_ignore_ascii_case("+json"))
+        })
+        .unwrap_or(false);
+    enforced && json && response.content_length().is_some_and(|n| n <= limit as u64)
 }
 
 /// Whether two URLs have the same origin (scheme, host, port), as `Url::origin` says,
@@ -336,6 +363,61 @@ mod tests {
             gather(&[b"abcd", b"e"], 4),
             Err(Bytes::from_static(b"abcd"))
         );
+    }
+
+    #[test]
+    fn only_json_of_an_enforced_length_within_the_limit_passes_unread() {
+        let response = |content_type: Option<&str>, version: http::Version, body: &'static str| {
+            let mut builder = http::Response::builder().status(200).version(version);
+            if let Some(content_type) = content_type {
+                builder = builder.header("content-type", content_type);
+            }
+            Response::from(builder.body(reqwest::Body::from(body)).unwrap())
+        };
+        let v11 = http::Version::HTTP_11;
+        let json = Some("application/json; charset=utf-8");
+        assert!(passes_unread(&response(json, v11, "{}"), 2));
+        assert!(passes_unread(
+            &response(
+                Some("application/problem+json"),
+                http::Version::HTTP_2,
+                "{}"
+            ),
+            2
+        ));
+        // Over the limit, a stream the caller reads later, no type, HTTP/3.
+        assert!(!passes_unread(&response(json, v11, "{}"), 1));
+        assert!(!passes_unread(
+            &response(Some("application/x-ndjson"), v11, "{}"),
+            2
+        ));
+        assert!(!passes_unread(
+            &response(Some("application/octet-stream"), v11, "{}"),
+            2
+        ));
+        assert!(!passes_unread(&response(None, v11, "{}"), 2));
+        assert!(!passes_unread(
+            &response(json, http::Version::HTTP_3, "{}"),
+            2
+        ));
+        // A body of unknown length (a stream) never passes.
+        struct Unknown;
+        impl Body for Unknown {
+            type Data = Bytes;
+            type Error = std::io::Error;
+            fn poll_frame(
+                self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+            ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+                Poll::Ready(None)
+            }
+        }
+        let stream = reqwest::Body::wrap(Unknown);
+        let unknown = http::Response::builder()
+            .header("content-type", "application/json")
+            .body(stream)
+            .unwrap();
+        assert!(!passes_unread(&Response::from(unknown), 2));
     }
 
     #[tokio::test]
