@@ -38,13 +38,9 @@ pub fn relax_unnameable(doc: &mut Value, notes: &mut Notes) {
                     .or_insert_with(|| plainly_distinct(&values) || typify_names(&values));
                 if !nameable && let Value::Object(map) = schema {
                     // Every value is a string (or null): so is the schema without them.
-                    let nullable = map
-                        .remove("enum")
-                        .is_some_and(|e| e.as_array().is_some_and(|v| v.contains(&Value::Null)));
+                    crate::upgrade::null_in_enum(map);
+                    map.remove("enum");
                     map.entry("type").or_insert_with(|| json!("string"));
-                    if nullable {
-                        map.insert("nullable".into(), json!(true));
-                    }
                     notes.add(
                         format!(
                             "string enum whose values cannot all be Rust variant names ({}) generated as String",
@@ -61,15 +57,14 @@ pub fn relax_unnameable(doc: &mut Value, notes: &mut Notes) {
 
 /// The values of a string enum (a `null` entry aside); `None` for anything else.
 fn string_values(schema: &Value) -> Option<Vec<String>> {
-    let Value::Array(values) = schema.get("enum")? else {
-        return None;
-    };
-    let strings: Vec<String> = values
+    let map = schema.as_object()?;
+    let only_strings = map
+        .get("enum")?
+        .as_array()?
         .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let only_strings = values.iter().all(|v| v.is_string() || v.is_null());
-    (only_strings && !strings.is_empty()).then_some(strings)
+        .all(|v| v.is_string() || v.is_null());
+    let strings = crate::schema::strings(map, "enum");
+    (only_strings && !strings.is_empty()).then(|| strings.into_iter().map(str::to_owned).collect())
 }
 
 /// Values that start with an ASCII letter, hold only ASCII letters, digits, `_` and `-`,

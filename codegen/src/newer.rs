@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 
 use crate::notes::Notes;
 use crate::pointer::{self, join};
-use crate::walk;
+use crate::{schema, walk};
 
 const QUERYSTRING_NOTE: &str = "`in: querystring` parameter not generated (OpenAPI 3.2)";
 
@@ -149,17 +149,7 @@ fn querystring_components(doc: &Value) -> BTreeSet<String> {
 
 /// Whether a parameter (or the one its `$ref` chain ends at) is `in: querystring`.
 fn is_querystring(doc: &Value, param: &Value) -> bool {
-    let mut current = param;
-    for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match pointer::resolve(doc, reference) {
-                Some(next) => current = next,
-                None => return false,
-            },
-            None => return current.get("in").and_then(Value::as_str) == Some("querystring"),
-        }
-    }
-    false
+    schema::deref(doc, param).get("in").and_then(Value::as_str) == Some("querystring")
 }
 
 /// Every place outside schemas and literal data (examples, defaults, extensions) that is
@@ -210,19 +200,7 @@ fn content_in_place(doc: &mut Value, at: &str, notes: &mut Notes) {
     };
     for name in names {
         let media_at = join(&join(at, "content"), &name);
-        let mut target = walk::pointer_get(doc, &media_at).cloned();
-        for _ in 0..32 {
-            match target
-                .as_ref()
-                .and_then(|t| t.get("$ref"))
-                .and_then(Value::as_str)
-            {
-                Some(reference) if reference.starts_with("#/components/mediaTypes/") => {
-                    target = pointer::resolve(doc, reference).cloned();
-                }
-                _ => break,
-            }
-        }
+        let target = walk::pointer_get(doc, &media_at).map(|m| schema::deref(doc, m).clone());
         let Some(Value::Object(mut media_type)) = target else {
             continue;
         };

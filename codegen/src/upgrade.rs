@@ -209,7 +209,9 @@ fn type_array(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
     }
 }
 
-fn null_in_enum(map: &mut Map<String, Value>) {
+/// Takes `null` out of an enum's values and says `nullable: true` instead (the enum goes
+/// when nothing else is left).
+pub(crate) fn null_in_enum(map: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = map.get_mut("enum") else {
         return;
     };
