@@ -6,6 +6,17 @@
 //! `tests/spec_examples_fixtures.rs` builds and runs this file once per fixture. Built
 //! from the vendored spec, only the first test runs.
 
+/// A client for a fixture's loopback server (each module below is compiled only with its
+/// fixture, so built from the vendored spec nothing calls this).
+#[allow(dead_code)]
+fn client_for(server: &wiremock::MockServer) -> knot_api::KnotClient {
+    knot_api::KnotClient::builder()
+        .base_url(server.uri())
+        .credentials("id", "secret")
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn the_runtime_and_the_generator_agree_on_the_multipart_boundary() {
     assert_eq!(
@@ -16,17 +27,8 @@ fn the_runtime_and_the_generator_agree_on_the_multipart_boundary() {
 
 #[cfg(knot_fixture = "cookie-params")]
 mod cookies {
-    use knot_api::KnotClient;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
-
-    fn client(server: &MockServer) -> KnotClient {
-        KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap()
-    }
 
     #[tokio::test]
     async fn cookie_parameters_travel_in_one_cookie_header() {
@@ -41,7 +43,7 @@ mod cookies {
             .expect(1)
             .mount(&server)
             .await;
-        let item = client(&server)
+        let item = super::client_for(&server)
             .get_item()
             .item_id("it_1")
             .session_token("abc")
@@ -61,7 +63,7 @@ mod cookies {
             .expect(0)
             .mount(&server)
             .await;
-        let error = client(&server)
+        let error = super::client_for(&server)
             .get_item()
             .item_id("it_1")
             .session_token("abc; admin=1")
@@ -77,7 +79,6 @@ mod cookies {
 
 #[cfg(knot_fixture = "multipart")]
 mod multipart {
-    use knot_api::KnotClient;
     use knot_api::multipart::{BOUNDARY, Form};
     use wiremock::matchers::{body_bytes, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -105,11 +106,7 @@ mod multipart {
             .expect(1)
             .mount(&server)
             .await;
-        let client = KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap();
+        let client = super::client_for(&server);
         let response = client.create_image_edit().body(body).send().await.unwrap();
         assert_eq!(response.created, 1);
     }
@@ -117,7 +114,6 @@ mod multipart {
 
 #[cfg(knot_fixture = "stream-response")]
 mod stream {
-    use knot_api::KnotClient;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -144,11 +140,7 @@ mod stream {
             .expect(1)
             .mount(&server)
             .await;
-        let client = KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap();
+        let client = super::client_for(&server);
         let body = knot_api::types::GenerateBody::builder().model("llama3");
         // Not JSON, and not decoded as JSON: the bytes arrive as they were sent.
         let streamed = client
@@ -166,7 +158,7 @@ mod stream {
 
 #[cfg(knot_fixture = "name-clashes")]
 mod name_clashes {
-    use knot_api::{KnotClient, RequestOptions};
+    use knot_api::RequestOptions;
     use wiremock::matchers::{header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -185,11 +177,7 @@ mod name_clashes {
             .expect(1)
             .mount(&server)
             .await;
-        let knot = KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap();
+        let knot = super::client_for(&server);
         let thing = knot
             .builder_operation()
             .options("verbose")
@@ -206,7 +194,7 @@ mod name_clashes {
 
 #[cfg(knot_fixture = "unnameable-enum")]
 mod unnameable_enum {
-    use knot_api::{KnotClient, types};
+    use knot_api::types;
     use wiremock::matchers::{body_json, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -225,11 +213,7 @@ mod unnameable_enum {
             .expect(1)
             .mount(&server)
             .await;
-        let knot = KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap();
+        let knot = super::client_for(&server);
         let body = types::PutSquareBody::builder().mark(types::Mark::from(".".to_owned()));
         let square = knot
             .put_square()
@@ -246,7 +230,6 @@ mod unnameable_enum {
 
 #[cfg(knot_fixture = "openapi-3.2")]
 mod openapi_3_2 {
-    use knot_api::KnotClient;
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -265,11 +248,7 @@ mod openapi_3_2 {
             .expect(1)
             .mount(&server)
             .await;
-        let knot = KnotClient::builder()
-            .base_url(server.uri())
-            .credentials("id", "secret")
-            .build()
-            .unwrap();
+        let knot = super::client_for(&server);
         let flights = knot.list_flights().limit(10).send().await.unwrap();
         assert_eq!(flights.len(), 1);
         assert_eq!(flights[0].id, "fl_1");

@@ -207,12 +207,7 @@ async fn error_codes_are_typed() {
     })))
     .await;
     let knot = common::client(&server.uri());
-    let error = knot
-        .session_create()
-        .body(common::card_switcher_body())
-        .send()
-        .await
-        .unwrap_err();
+    let error = common::generated_session_create(&knot).await.unwrap_err();
     let Error::Api(api) = &error else {
         panic!("{error:?}")
     };
@@ -242,12 +237,7 @@ async fn the_root_cause_prints_once_along_the_chain() {
     let uri = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let knot = common::client_with(&uri, RetryPolicy::none());
-    let error = knot
-        .session_create()
-        .body(common::card_switcher_body())
-        .send()
-        .await
-        .unwrap_err();
+    let error = common::generated_session_create(&knot).await.unwrap_err();
     assert!(error.is_retryable(), "a refused connection may work later");
     let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(&error);

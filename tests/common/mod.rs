@@ -62,6 +62,15 @@ pub async fn generated_session_create(
     generated_session_create_with(knot, knot_api::RequestOptions::new()).await
 }
 
+/// The error of one call through each path: `create_session` and the generated
+/// operation, both with [`card_switcher_body`].
+pub async fn errors_of_both_paths(knot: &KnotClient) -> [knot_api::Error; 2] {
+    [
+        knot.create_session(card_switcher_body()).await.unwrap_err(),
+        generated_session_create(knot).await.unwrap_err(),
+    ]
+}
+
 /// [`generated_session_create`] with per-call options.
 pub async fn generated_session_create_with(
     knot: &KnotClient,
