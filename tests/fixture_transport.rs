@@ -55,6 +55,28 @@ mod cookies {
         assert_eq!(item.id, "it_1");
     }
 
+    /// A path item's cookie belongs to each of its operations, not only the first.
+    #[tokio::test]
+    async fn a_path_item_cookie_is_sent_by_every_operation_on_the_path() {
+        let server = MockServer::start().await;
+        for verb in ["GET", "DELETE"] {
+            Mock::given(method(verb))
+                .and(path("/carts/c_1"))
+                .and(header("cookie", "tenant=t1"))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(serde_json::json!({ "id": "c_1" })),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let knot = super::client_for(&server);
+        let got = knot.get_cart().cart_id("c_1").tenant("t1").send().await;
+        assert_eq!(got.unwrap().id, "c_1");
+        let deleted = knot.delete_cart().cart_id("c_1").tenant("t1").send().await;
+        assert_eq!(deleted.unwrap().id, "c_1");
+    }
+
     #[tokio::test]
     async fn a_value_that_would_inject_another_cookie_is_refused_before_sending() {
         let server = MockServer::start().await;

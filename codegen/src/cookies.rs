@@ -7,6 +7,8 @@
 //! `Cookie` header. A cookie whose name a `Cookie` header cannot carry, or that clashes
 //! with a header parameter of the same name, is not generated, with a note.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::notes::Notes;
@@ -15,7 +17,8 @@ use crate::walk;
 
 /// Converts the cookie parameters of every operation (its own and its path item's).
 pub fn prepare(doc: &mut Value, notes: &mut Notes) {
-    for op in walk::operations(doc) {
+    let operations = walk::operations(doc);
+    for op in &operations {
         let item_at = join("#/paths", &op.path);
         let mut params: Vec<(String, Value)> = Vec::new();
         for holder in [&item_at, &op.pointer] {
@@ -81,15 +84,20 @@ pub fn prepare(doc: &mut Value, notes: &mut Notes) {
             }
             converted.push(param);
         }
+        // Cookies (inline or `$ref`'d) leave the operation's list; the converted ones join it.
+        let own: Vec<usize> = cookie_positions(doc, &op.pointer);
         let Some(Value::Object(operation)) = walk::pointer_get_mut(doc, &op.pointer) else {
             continue;
         };
-        // Cookies leave both lists; the converted ones join the operation's own.
         let list = operation
             .entry("parameters")
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(list) = list {
-            list.retain(|p| p.get("in").and_then(Value::as_str) != Some("cookie"));
+            let mut index = 0;
+            list.retain(|_| {
+                index += 1;
+                !own.contains(&(index - 1))
+            });
             list.extend(converted.iter().cloned());
         }
         for param in &converted {
@@ -97,26 +105,42 @@ pub fn prepare(doc: &mut Value, notes: &mut Notes) {
                 crate::fixups::add_cookie(operation, name);
             }
         }
-        // A `$ref`'d cookie parameter stays in the lists above as a reference; drop those.
-        drop_cookie_refs(doc, &op, &item_at);
+    }
+    // A path item's cookies leave it only now: every operation on the path took them.
+    let items: BTreeSet<String> = operations
+        .iter()
+        .map(|op| join("#/paths", &op.path))
+        .collect();
+    for item_at in items {
+        let cookies = cookie_positions(doc, &item_at);
+        if let Some(Value::Array(list)) =
+            walk::pointer_get_mut(doc, &format!("{item_at}/parameters"))
+        {
+            let mut index = 0;
+            list.retain(|_| {
+                index += 1;
+                !cookies.contains(&(index - 1))
+            });
+        }
     }
 }
 
-fn drop_cookie_refs(doc: &mut Value, op: &walk::OperationRef, item_at: &str) {
-    let snapshot = doc.clone();
-    let is_cookie = |p: &Value| {
-        crate::schema::deref(&snapshot, p)
-            .get("in")
-            .and_then(Value::as_str)
-            == Some("cookie")
+/// Positions of the cookie parameters (inline or behind a `$ref`) in the `parameters`
+/// list of the object at `holder`.
+fn cookie_positions(doc: &Value, holder: &str) -> Vec<usize> {
+    let Some(Value::Array(list)) = walk::pointer_get(doc, &format!("{holder}/parameters")) else {
+        return Vec::new();
     };
-    for holder in [op.pointer.as_str(), item_at] {
-        if let Some(Value::Array(list)) =
-            walk::pointer_get_mut(doc, &format!("{holder}/parameters"))
-        {
-            list.retain(|p| !is_cookie(p));
-        }
-    }
+    list.iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            crate::schema::deref(doc, p)
+                .get("in")
+                .and_then(Value::as_str)
+                == Some("cookie")
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// An RFC 6265 cookie name: an HTTP token.
