@@ -234,12 +234,14 @@ pub fn pascal(text: &str) -> String {
 /// Rust source of the event enum for the webhooks whose type the generated `client`
 /// defines (a `pub struct` or `pub enum` of that name); the others get a note.
 pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> String {
-    let mut variants: Vec<(String, &WebhookType)> = Vec::new();
+    let mut variants: Vec<(String, String, &WebhookType)> = Vec::new();
     let mut used = BTreeSet::from(["Unknown".to_owned()]);
     for webhook in webhooks {
+        // The Rust type typify gave the payload schema (`Error` is `ErrorBody`, ...).
+        let rust = crate::generate::type_name(&webhook.schema);
         let defined = ["pub struct {} ", "pub struct {}(", "pub enum {} "]
             .iter()
-            .any(|form| client.contains(&form.replace("{}", &webhook.schema)));
+            .any(|form| client.contains(&form.replace("{}", &rust)));
         if !defined {
             notes.add(
                 format!(
@@ -264,7 +266,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
             );
             continue;
         }
-        variants.push((variant, webhook));
+        variants.push((variant, rust, webhook));
     }
 
     let mut out = String::from(
@@ -273,9 +275,9 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     out.push_str("/// A webhook's payload: typed for the events the spec declares, raw JSON for any other.\n");
     out.push_str("///\n/// `Debug` shows only the event (payloads carry session ids).\n");
     out.push_str("#[derive(Clone, PartialEq)]\n#[non_exhaustive]\npub enum WebhookEvent {\n");
-    for (variant, webhook) in &variants {
+    for (variant, rust, webhook) in &variants {
         out.push_str(&format!(
-            "    /// `{event}` (schema `{schema}`).\n    {variant}(::std::boxed::Box<crate::types::{schema}>),\n",
+            "    /// `{event}` (schema `{schema}`).\n    {variant}(::std::boxed::Box<crate::types::{rust}>),\n",
             event = rust_doc(&webhook.event),
             schema = webhook.schema,
         ));
@@ -285,7 +287,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     out.push_str("impl WebhookEvent {\n");
     out.push_str("    /// The events typed by this build, as they appear in `event`.\n");
     out.push_str("    pub const KNOWN: &'static [&'static str] = &[");
-    for (i, (_, webhook)) in variants.iter().enumerate() {
+    for (i, (_, _, webhook)) in variants.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -302,7 +304,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     } else {
         out.push_str("        let event = payload.get(\"event\").and_then(::serde_json::Value::as_str).unwrap_or_default();\n");
         out.push_str("        match event {\n");
-        for (variant, webhook) in &variants {
+        for (variant, _, webhook) in &variants {
             out.push_str(&format!(
                 "            {event:?} => ::serde_json::from_value(payload).map(|p| Self::{variant}(::std::boxed::Box::new(p))),\n",
                 event = webhook.event,
@@ -315,7 +317,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     out.push_str("    }\n\n");
     out.push_str("    /// The event name of a typed variant (`None` for `Unknown`).\n");
     out.push_str("    pub fn known_event(&self) -> ::std::option::Option<&'static str> {\n        match self {\n");
-    for (variant, webhook) in &variants {
+    for (variant, _, webhook) in &variants {
         out.push_str(&format!(
             "            Self::{variant}(_) => ::std::option::Option::Some({:?}),\n",
             webhook.event
@@ -327,7 +329,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     out.push_str("    /// The payload as JSON: a typed one re-serialized (only the fields its type lists),\n");
     out.push_str("    /// an `Unknown` one as sent.\n");
     out.push_str("    pub fn to_value(&self) -> ::serde_json::Value {\n        match self {\n");
-    for (variant, _) in &variants {
+    for (variant, _, _) in &variants {
         out.push_str(&format!(
             "            Self::{variant}(payload) => ::serde_json::to_value(payload).unwrap_or_default(),\n"
         ));
@@ -335,7 +337,7 @@ pub fn to_rust(webhooks: &[WebhookType], client: &str, notes: &mut Notes) -> Str
     out.push_str("            Self::Unknown(payload) => payload.clone(),\n        }\n    }\n}\n\n");
 
     out.push_str("impl ::std::fmt::Debug for WebhookEvent {\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {\n        match self {\n");
-    for (variant, _) in &variants {
+    for (variant, _, _) in &variants {
         out.push_str(&format!(
             "            Self::{variant}(_) => f.write_str(\"WebhookEvent::{variant}(..)\"),\n"
         ));
@@ -349,4 +351,27 @@ fn rust_doc(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The event enum names the payload by the Rust type typify gave it, so a payload
+    /// schema named `Error` (generated as `ErrorBody`) is still typed.
+    #[test]
+    fn payloads_are_found_under_their_rust_type_name() {
+        let webhooks = [WebhookType {
+            event: "FAILED".into(),
+            schema: "Error".into(),
+            at: "#/webhooks/failed".into(),
+        }];
+        let mut notes = Notes::default();
+        let rust = to_rust(&webhooks, "pub struct ErrorBody {", &mut notes);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(
+            rust.contains("Failed(::std::boxed::Box<crate::types::ErrorBody>)"),
+            "{rust}"
+        );
+    }
 }
