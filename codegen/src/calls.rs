@@ -51,6 +51,26 @@ struct Operation {
     response: Type,
     /// `types::builder::X` when the body setter was made to take a typed body's builder.
     body_builder: Option<Type>,
+    /// Our `options` and `send_with_response` methods on the builder, renamed when a
+    /// parameter's setter has the name (see [`call_method_names`]).
+    options: syn::Ident,
+    send_with_response: syn::Ident,
+}
+
+/// A parameter's setter has the parameter's name; ours step aside when one is taken:
+/// `options` → `call_options`, `send_with_response` → `send_keeping_response`.
+fn call_method_names(fields: &[(syn::Ident, Type)]) -> (syn::Ident, syn::Ident) {
+    let free = |preferred: &str, fallback: &str| {
+        if fields.iter().any(|(ident, _)| ident == preferred) {
+            format_ident!("{fallback}")
+        } else {
+            format_ident!("{preferred}")
+        }
+    };
+    (
+        free("options", "call_options"),
+        free("send_with_response", "send_keeping_response"),
+    )
 }
 
 /// Applies the transformation; returns an error when progenitor's output no longer has
@@ -266,12 +286,16 @@ fn reshape(
             found = Some((response, operation_id));
         }
     }
+    let (options, send_with_response) = call_method_names(fields);
     Ok(found.map(|(response, operation_id)| Operation {
         builder: name.clone(),
-        method: format_ident!("{}", snake(&name.to_string())),
+        // A fallback: `apply` takes the real method name from the generated `Client`.
+        method: format_ident!("{}", crate::examples::snake(&name.to_string())),
         operation_id,
         response,
         body_builder,
+        options,
+        send_with_response,
     }))
 }
 
@@ -352,16 +376,7 @@ fn operation_id(block: &syn::Block) -> Option<String> {
 /// `options`, `send` and `send_with_response` for one builder.
 fn call_methods(op: &Operation, fields: &[(syn::Ident, Type)]) -> Item {
     let name = &op.builder;
-    // A parameter's setter has the parameter's name; ours step aside when one is taken.
-    let free = |preferred: &str, fallback: &str| {
-        if fields.iter().any(|(ident, _)| ident == preferred) {
-            format_ident!("{fallback}")
-        } else {
-            format_ident!("{preferred}")
-        }
-    };
-    let options = free("options", "call_options");
-    let send_with_response = free("send_with_response", "send_keeping_response");
+    let (options, send_with_response) = (&op.options, &op.send_with_response);
     let response = &op.response;
     let checks = fields
         .iter()
@@ -485,6 +500,7 @@ fn response_has_field(items: &[Item], response: &Type, field: &str) -> bool {
 
 fn create_session(op: &Operation) -> Item {
     let method = &op.method;
+    let (options, send_with_response) = (&op.options, &op.send_with_response);
     let body = op.body_builder.as_ref().expect("checked by the caller");
     syn::parse_quote! {
         impl crate::KnotClient {
@@ -514,8 +530,8 @@ fn create_session(op: &Operation) -> Item {
                     .api
                     .#method()
                     .body(body)
-                    .options(options)
-                    .send_with_response()
+                    .#options(options)
+                    .#send_with_response()
                     .await?;
                 let status = response.status();
                 let mut response = response.into_inner();
@@ -526,18 +542,33 @@ fn create_session(op: &Operation) -> Item {
     }
 }
 
-/// `SessionCreate` → `session_create`.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// `create_session` calls the builder's methods by the names they really got: a
+    /// `session_create` parameter named `options` moves ours to `call_options`.
+    #[test]
+    fn create_session_follows_renamed_builder_methods() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/session/create": { "post": {
+                "operationId": "session_create",
+                "parameters": [{ "name": "options", "in": "query", "schema": { "type": "string" } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["type"],
+                    "properties": { "type": { "type": "string" } }
+                } } } },
+                "responses": { "200": { "description": "ok", "content": { "application/json": {
+                    "schema": { "type": "object", "required": ["session"],
+                        "properties": { "session": { "type": "string" } } }
+                } } } }
+            } } }
+        });
+        let code = crate::generate::generate(&doc).unwrap();
+        assert!(code.contains("pub async fn create_session_with"), "{code}");
+        assert!(code.contains(".call_options(options)"), "{code}");
+        assert!(!code.contains(".options(options)"), "{code}");
     }
-    out
 }
