@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::notes::Notes;
-use crate::pointer::{self, join};
+use crate::pointer::join;
 use crate::{schema, walk};
 
 const QUERYSTRING_NOTE: &str = "`in: querystring` parameter not generated (OpenAPI 3.2)";
@@ -56,15 +56,14 @@ pub fn read_as_3_1(doc: &mut Value, notes: &mut Notes) {
         content_in_place(doc, at, notes);
         responses_described(doc, at);
     }
+    // Before the components go: references to them are followed to see what they are.
     for at in &found {
-        parameters_without_querystring(doc, at, &querystring, notes);
+        parameters_without_querystring(doc, at, notes);
     }
     if let Some(Value::Object(params)) = walk::pointer_get_mut(doc, "#/components/parameters") {
-        for at in &querystring {
-            let name = pointer::ref_name(at).replace("~1", "/").replace("~0", "~");
-            if params.remove(&name).is_some() {
-                notes.add(QUERYSTRING_NOTE, at.clone());
-            }
+        for name in &querystring {
+            params.remove(name);
+            notes.add(QUERYSTRING_NOTE, join("#/components/parameters", name));
         }
     }
     if let Some(Value::Object(components)) = doc.get_mut("components") {
@@ -134,8 +133,8 @@ fn operations_3_1_lacks(doc: &mut Value, at: &str, notes: &mut Notes) {
     }
 }
 
-/// Canonical pointers of the component parameters that are `in: querystring`, directly
-/// or through a chain of references.
+/// Names of the component parameters that are `in: querystring`, directly or through a
+/// chain of references.
 fn querystring_components(doc: &Value) -> BTreeSet<String> {
     let Some(Value::Object(params)) = walk::pointer_get(doc, "#/components/parameters") else {
         return BTreeSet::new();
@@ -143,7 +142,7 @@ fn querystring_components(doc: &Value) -> BTreeSet<String> {
     params
         .iter()
         .filter(|(_, param)| is_querystring(doc, param))
-        .map(|(name, _)| join("#/components/parameters", name))
+        .map(|(name, _)| name.clone())
         .collect()
 }
 
@@ -217,12 +216,7 @@ fn content_in_place(doc: &mut Value, at: &str, notes: &mut Notes) {
 }
 
 /// Drops `in: querystring` entries from the `parameters` list of the object at `at`.
-fn parameters_without_querystring(
-    doc: &mut Value,
-    at: &str,
-    components: &BTreeSet<String>,
-    notes: &mut Notes,
-) {
+fn parameters_without_querystring(doc: &mut Value, at: &str, notes: &mut Notes) {
     let Some(Value::Array(params)) = walk::pointer_get(doc, at).and_then(|o| o.get("parameters"))
     else {
         return;
@@ -230,14 +224,7 @@ fn parameters_without_querystring(
     let dropped: Vec<usize> = params
         .iter()
         .enumerate()
-        .filter(|(_, param)| {
-            is_querystring(doc, param)
-                || param
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(pointer::canonical)
-                    .is_some_and(|r| components.contains(&r))
-        })
+        .filter(|(_, param)| is_querystring(doc, param))
         .map(|(i, _)| i)
         .collect();
     let list_at = join(at, "parameters");
