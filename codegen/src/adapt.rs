@@ -484,6 +484,13 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
     }
 }
 
+/// Whether a media type (parameters such as `; charset=utf-8` aside) is JSON:
+/// `application/json` or any `+json` type.
+pub(crate) fn is_json(media: &str) -> bool {
+    let base = media.split(';').next().unwrap_or(media).trim();
+    base == "application/json" || base.ends_with("+json")
+}
+
 /// The media type the generated operation keeps when there are several: JSON, then any
 /// `+json` type, then the first listed (`None` only for an empty map).
 pub fn preferred_media_type(content: &Map<String, Value>) -> Option<String> {

@@ -99,7 +99,7 @@ pub fn extract(
             for (media, media_at, schema) in media_types(body, &body_at) {
                 let target = if lost.covers(id, "request body") {
                     given_up.clone()
-                } else if !is_json(&media) {
+                } else if !crate::adapt::is_json(&media) {
                     Target::Skipped(format!("request media type `{media}` is not JSON"))
                 } else {
                     match builder {
@@ -182,7 +182,7 @@ pub fn extract(
             for (media, media_at, schema) in media_types(response, &at) {
                 let target = if lost.covers(id, &format!("response {code} body")) {
                     given_up.clone()
-                } else if !is_json(&media) {
+                } else if !crate::adapt::is_json(&media) {
                     Target::Skipped(format!("response media type `{media}` is not JSON"))
                 } else if generated_success {
                     match builder.and_then(|b| b.success.clone()) {
@@ -348,11 +348,6 @@ fn schema_examples(original: &Value, at: &str) -> Vec<(String, Value)> {
         }
     }
     out
-}
-
-fn is_json(media: &str) -> bool {
-    let base = media.split(';').next().unwrap_or(media).trim();
-    base == "application/json" || base.ends_with("+json")
 }
 
 fn is_raw(ty: &str) -> bool {

@@ -87,9 +87,9 @@ fn json_media(doc: &mut Value, holder: &str, op: &walk::OperationRef, notes: &mu
         return;
     };
     for (media, m) in content.iter_mut() {
-        let base = media.split(';').next().unwrap_or(media).trim();
-        let json = base == "application/json" || base.ends_with("+json");
-        let form = base == "application/x-www-form-urlencoded";
+        let json = crate::adapt::is_json(media);
+        let form =
+            media.split(';').next().unwrap_or(media).trim() == "application/x-www-form-urlencoded";
         if !json && !form {
             continue;
         }
