@@ -16,10 +16,10 @@
 //! `cargo test --benches` runs this without `--bench`: a few pairs, to keep it quick.
 //!
 //! Some lines only: `KNOT_BENCH_SIDES=generated_lean,create_session cargo bench --bench
-//! client` (round trips only, same pairing).
+//! client` (round trips only, same pairing; add `validation` for the validation figures).
 //!
 //! Profiling one contender: `KNOT_BENCH_ONLY=create_session` (or `raw`, `raw_again`,
-//! `raw_headers`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
+//! `raw_headers`, `raw_required`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
 //! 20 000) requests of that contender alone after a warm-up, e.g. under
 //! `valgrind --tool=callgrind` or `perf stat`.
 
@@ -59,8 +59,12 @@ fn main() {
         profile(&only, requests);
         return;
     }
-    let only_round_trips = std::env::var_os("KNOT_BENCH_SIDES").is_some();
-    if !only_round_trips {
+    let sides = std::env::var("KNOT_BENCH_SIDES").ok();
+    let only_round_trips = sides.is_some();
+    if sides
+        .as_deref()
+        .is_none_or(|s| s.split(',').any(|s| s.trim() == "validation"))
+    {
         validation(quick);
     }
     round_trips(quick);
@@ -100,8 +104,15 @@ fn validation(quick: bool) {
     let validate = per_op(n, || {
         knot_api::__private::validate_body("session_create", black_box(&bytes)).unwrap();
     });
+    let typed = body();
+    let validate_typed = per_op(n, || {
+        knot_api::__private::validate_typed("session_create", black_box(&typed)).unwrap();
+    });
+    let serialize = per_op(n, || {
+        black_box(serde_json::to_vec(black_box(&typed)).unwrap());
+    });
     println!(
-        "validation: {validate:.0} ns per request of a {}-byte body (for scale: parsing it into a serde_json::Value takes {parse:.0} ns); goal < 1000 ns",
+        "validation: {validate_typed:.0} ns per request for the typed body (what the generated operations do), {validate:.0} ns for its {}-byte JSON (for scale: serializing it takes {serialize:.0} ns, parsing it into a serde_json::Value {parse:.0} ns); goal < 1000 ns",
         bytes.len()
     );
 }
@@ -163,6 +174,10 @@ enum Side {
     /// Raw reqwest also sending our `Accept`, `api-version` and `User-Agent`, decoding
     /// into a `serde_json::Value`: what the wire format alone costs.
     RawHeaders,
+    /// `RawHeaders` plus, by hand, the rest of what this crate must do per request:
+    /// validate the typed body (the crate's validator), keep a copy of the request for a
+    /// retry, decode the typed answer. The floor under the crate's own lines.
+    RawRequired,
     /// `KnotClient::create_session`.
     CreateSession,
     /// The generated operation, as a user calls it (see [`generated`]).
@@ -172,9 +187,10 @@ enum Side {
     GeneratedLean,
 }
 
-const CONTENDERS: [(Side, &str); 5] = [
+const CONTENDERS: [(Side, &str); 6] = [
     (Side::RawAgain, "A/A control: raw reqwest, second client"),
     (Side::RawHeaders, "raw + our headers + Value decode"),
+    (Side::RawRequired, "raw + headers + validation + retry copy"),
     (Side::CreateSession, "create_session"),
     (Side::Generated, "generated knot.session_create()"),
     (Side::GeneratedLean, "  same, no validation, no retries"),
@@ -186,6 +202,7 @@ impl Side {
             "raw" => Side::Raw,
             "raw_again" => Side::RawAgain,
             "raw_headers" => Side::RawHeaders,
+            "raw_required" => Side::RawRequired,
             "create_session" => Side::CreateSession,
             "generated" => Side::Generated,
             "generated_lean" => Side::GeneratedLean,
@@ -314,6 +331,23 @@ impl Sides {
                     .unwrap();
                 black_box(value["session"].as_str().unwrap().to_owned());
             }
+            Side::RawRequired => {
+                let request = self
+                    .raw_headers
+                    .post(&self.url)
+                    .header(ACCEPT, "application/json")
+                    .header("api-version", api_version())
+                    .header(AUTHORIZATION, self.authorization.clone())
+                    .json(&self.body)
+                    .build()
+                    .unwrap();
+                knot_api::__private::validate_typed("session_create", &self.body).unwrap();
+                let copy = request.try_clone().unwrap();
+                let response = self.raw_headers.execute(request).await.unwrap();
+                assert!(response.status().is_success());
+                let answer: types::SessionCreateResponse = response.json().await.unwrap();
+                black_box((answer, copy));
+            }
             Side::CreateSession => {
                 black_box(self.knot.create_session(self.body.clone()).await.unwrap());
             }
@@ -335,13 +369,15 @@ impl Sides {
 }
 
 /// The lines to measure: all, or those named in `KNOT_BENCH_SIDES` (comma-separated:
-/// `raw_again`, `raw_headers`, `create_session`, `generated`, `generated_lean`).
+/// `raw_again`, `raw_headers`, `raw_required`, `create_session`, `generated`,
+/// `generated_lean`).
 fn contenders() -> Vec<(Side, &'static str)> {
     let Ok(names) = std::env::var("KNOT_BENCH_SIDES") else {
         return CONTENDERS.to_vec();
     };
     let wanted: Vec<Side> = names
         .split(',')
+        .filter(|name| name.trim() != "validation")
         .map(|name| {
             Side::from_name(name.trim())
                 .unwrap_or_else(|| panic!("KNOT_BENCH_SIDES: unknown `{name}`"))
@@ -436,23 +472,31 @@ fn round_trips(quick: bool) {
             )
         })
         .collect();
-    // What the same bytes on the wire cost: the `raw + our headers` line.
-    let wire = contenders
-        .iter()
-        .position(|(side, _)| *side == Side::RawHeaders)
-        .map(|i| stats[i].0);
+    // What the same bytes on the wire cost (`raw + our headers`), and what the required
+    // work costs done by hand (`raw + headers + validation + retry copy`).
+    let added_by = |wanted: Side| {
+        contenders
+            .iter()
+            .position(|(side, _)| *side == wanted)
+            .map(|i| stats[i].0)
+    };
+    let (wire, floor) = (added_by(Side::RawHeaders), added_by(Side::RawRequired));
     for ((side, name), (added, of_medians, side_median, base_median, ratio)) in
         contenders.iter().zip(&stats)
     {
-        let over_wire = match (side, wire) {
-            (Side::CreateSession | Side::Generated | Side::GeneratedLean, Some(wire)) => {
-                format!(
-                    " ({:+.2} µs over raw + our headers)",
-                    (added - wire) / 1000.0
-                )
-            }
+        let ours = matches!(
+            side,
+            Side::CreateSession | Side::Generated | Side::GeneratedLean
+        );
+        let over = |what: &str, line: Option<f64>| match line {
+            Some(line) if ours => format!(" ({:+.2} µs over {what})", (added - line) / 1000.0),
             _ => String::new(),
         };
+        let over_wire = format!(
+            "{}{}",
+            over("raw + our headers", wire),
+            over("the hand-made floor", floor)
+        );
         println!(
             "  {name:<40} {:+6.2} µs [{:+6.2} µs: {:.1} vs {:.1} µs], ratio {ratio:.3}{over_wire}",
             added / 1000.0,
@@ -467,7 +511,7 @@ fn round_trips(quick: bool) {
 /// One contender alone, for a profiler.
 fn profile(name: &str, requests: usize) {
     let side = Side::from_name(name).unwrap_or_else(|| {
-        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, create_session, generated, generated_lean)")
+        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, raw_required, create_session, generated, generated_lean)")
     });
     let (addr, _stop) = start_server();
     let sides = Sides::new(addr);

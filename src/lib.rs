@@ -105,7 +105,7 @@ pub mod multipart {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
-    pub use crate::ext::validation::{validate_body, validate_value};
+    pub use crate::ext::validation::{validate_body, validate_typed, validate_value};
 }
 
 /// The README's Rust example, compiled as a doctest so it cannot rot.

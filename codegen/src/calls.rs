@@ -280,6 +280,9 @@ fn reshape(
             let operation_id = operation_id(&f.block).ok_or_else(|| {
                 format!("knot-codegen cannot find the operationId in `{name}::send`")
             })?;
+            if typed_body.is_some() {
+                validate_typed_body(&mut f.block, &operation_id, name)?;
+            }
             f.sig.ident = format_ident!("knot_dispatch");
             f.vis = syn::Visibility::Inherited;
             f.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -297,6 +300,31 @@ fn reshape(
         options,
         send_with_response,
     }))
+}
+
+/// After `let body = ..;` (the typed body, built from its builder) in progenitor's
+/// `send`, validates that body as it is (`crate::ext::hooks::validate_typed`), so the
+/// request's bytes need not be parsed back (issue 13's per-request overhead).
+fn validate_typed_body(
+    block: &mut syn::Block,
+    operation_id: &str,
+    name: &syn::Ident,
+) -> Result<(), String> {
+    let position = block
+        .stmts
+        .iter()
+        .position(|stmt| {
+            matches!(stmt, syn::Stmt::Local(local)
+                if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "body"))
+        })
+        .ok_or_else(|| format!("knot-codegen cannot find the typed body in `{name}::send`"))?;
+    block.stmts.insert(
+        position + 1,
+        syn::parse_quote!(
+            crate::ext::hooks::validate_typed(&client.inner, #operation_id, &body)?;
+        ),
+    );
+    Ok(())
 }
 
 fn borrow_client_in_new(f: &mut syn::ImplItemFn) {

@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -27,6 +27,9 @@ use crate::generated::Client;
 pub(crate) struct CallState {
     pub(crate) options: RequestOptions,
     status: AtomicU16,
+    /// The typed body was validated before it was serialized, so `pre` need not read
+    /// the bytes again.
+    body_validated: AtomicBool,
     /// A typed error a hook raised (the request was not sent).
     failure: Mutex<Option<Error>>,
 }
@@ -41,6 +44,14 @@ impl CallState {
 
     pub(crate) fn record_status(&self, status: StatusCode) {
         self.status.store(status.as_u16(), Ordering::Relaxed);
+    }
+
+    pub(crate) fn mark_body_validated(&self) {
+        self.body_validated.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn body_validated(&self) -> bool {
+        self.body_validated.load(Ordering::Relaxed)
     }
 
     fn status(&self) -> Option<StatusCode> {

@@ -5,10 +5,14 @@
 //! Per-call options and outcomes live in the call's own [`HookState`] (see
 //! [`super::call`]); a refusal in `pre` is stored there as a typed error.
 //!
+//! A typed body is validated before it is serialized ([`validate_typed`], called by
+//! the generated operations), so `pre` reads the bytes only of other bodies and of
+//! bodies with extra fields merged in.
+//!
 //! They run on every request, so they are kept cheap: the `Authorization` value is
 //! built once per client and cloned (a reference-count bump); a request is cloned only
 //! when another attempt may follow; the body is parsed only for operations whose spec
-//! describes body fields.
+//! describes body fields and whose body was not validated typed.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::call::CallState;
@@ -135,6 +140,34 @@ impl ClientHooks<HookState> for Client {
 /// call's state.
 const REFUSED: &str = "the request was refused before sending";
 
+/// Validates a typed body as it is, before the request is built from it. A refusal is
+/// stored in the call's state, as `pre` stores its own. A call with extra body fields is
+/// left to `pre`, which validates the merged bytes.
+// The error is progenitor's, the type every step of a generated operation returns.
+#[allow(clippy::result_large_err)]
+pub(crate) fn validate_typed<B: Serialize, E>(
+    state: &HookState,
+    operation_id: &str,
+    body: &B,
+) -> Result<(), progenitor_client::Error<E>> {
+    let Some(call) = state.call() else {
+        return Ok(());
+    };
+    if !state.shared.validate || !call.options.extra_body.is_empty() {
+        return Ok(());
+    }
+    match validation::validate_typed(operation_id, body) {
+        Ok(()) => {
+            call.mark_body_validated();
+            Ok(())
+        }
+        Err(refusal) => {
+            call.fail(Error::from(refusal));
+            Err(progenitor_client::Error::Custom(REFUSED.to_owned()))
+        }
+    }
+}
+
 /// Adds the call's extra body fields, validates, and authenticates `request`.
 pub(crate) fn prepare(
     state: &HookState,
@@ -158,6 +191,7 @@ pub(crate) fn prepare(
         }
     }
     if state.shared.validate
+        && !state.call().is_some_and(CallState::body_validated)
         && let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
     {
         validation::validate_body(operation_id, body)?;

@@ -8,6 +8,7 @@
 //! | one call of an operation: options, outcome → [`Error`](crate::Error) | [`call`] |
 //! | hooks run around every generated operation | [`hooks`] |
 //! | request validation (spec + prose rules) | [`validation`], [`formats`] |
+//! | a typed body's fields read as it serializes (validation without parsing) | [`field_capture`] |
 //! | retry on 500 / connection failure, the call's deadline | [`retry`] |
 //! | what a response must satisfy: no redirects, same origin, bounded body | [`response_guard`] |
 //! | server text made safe to print (escaped, cut, secrets redacted) | `printable` (private) |
@@ -25,6 +26,7 @@ pub(crate) mod client;
 pub(crate) mod config;
 pub(crate) mod credentials;
 pub(crate) mod error;
+pub(crate) mod field_capture;
 pub(crate) mod formats;
 pub(crate) mod hooks;
 pub(crate) mod multipart;

@@ -20,12 +20,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Serialize;
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::contract::{self, FieldContract, OperationContract};
 
+use super::field_capture::{self, Captured, GaveUp};
 use super::formats;
 
 /// Knot's `error_type` for validation failures.
@@ -219,10 +221,39 @@ pub fn validate_body(operation_id: &str, body: &[u8]) -> Result<(), ValidationEr
     }
 }
 
-/// Validates a body given as a JSON value.
+/// Validates a body given as a JSON value (read as [`validate_typed`] reads it).
 pub fn validate_value(operation_id: &str, body: &Value) -> Result<(), ValidationError> {
-    let bytes = serde_json::to_vec(body).expect("a JSON value serializes");
-    validate_body(operation_id, &bytes)
+    validate_typed(operation_id, body)
+}
+
+/// Validates a typed body for `operation_id` without serializing it: its fields are read
+/// as it serializes (see [`field_capture`]), with the verdicts [`validate_body`] gives
+/// its JSON. A body the walk cannot read that way is serialized and validated as bytes.
+pub fn validate_typed<B: Serialize + ?Sized>(
+    operation_id: &str,
+    body: &B,
+) -> Result<(), ValidationError> {
+    let Some(operation) = contract::operation(operation_id) else {
+        return Ok(());
+    };
+    if operation.body_fields.is_empty() {
+        return Ok(());
+    }
+    match field_capture::capture(operation.body_fields, body) {
+        Ok(fields) => {
+            let values: Vec<Option<Json<'_>>> = fields
+                .slots
+                .iter()
+                .map(|slot| slot.as_ref().map(|c| Json::captured(c, &fields.text)))
+                .collect();
+            validate_fields(operation, &values)
+        }
+        Err(GaveUp) => match serde_json::to_vec(body) {
+            Ok(bytes) => validate_body(operation_id, &bytes),
+            // Not serializable: the request cannot be built, and says so itself.
+            Err(_) => Ok(()),
+        },
+    }
 }
 
 /// The top-level values of the body, one slot per field of the contract, each decoded
@@ -328,6 +359,17 @@ enum Json<'a> {
 }
 
 impl<'a> Json<'a> {
+    /// A captured field (strings borrowed from the capture's `text`).
+    fn captured(captured: &'a Captured, text: &'a str) -> Self {
+        match captured {
+            Captured::Null => Json::Null,
+            Captured::Bool => Json::Bool,
+            Captured::Number { integer } => Json::Number { integer: *integer },
+            Captured::Str(range) => Json::Str(Cow::Borrowed(&text[range.clone()])),
+            Captured::Raw(raw) => Json::of(raw),
+        }
+    }
+
     fn of(raw: &'a RawValue) -> Self {
         let text = raw.get().trim_start();
         match text.as_bytes().first() {
