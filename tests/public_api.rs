@@ -278,6 +278,28 @@ async fn raw_answers_never_print_the_session_token() {
     );
 }
 
+/// `send_with_response` keeps the answer's status and headers beside the decoded body.
+#[tokio::test]
+async fn the_response_keeps_its_status_and_headers() {
+    let server = common::server_answering(
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "req-42")
+            .set_body_json(json!({ "session": "s-1" })),
+    )
+    .await;
+    let knot = common::client(&server.uri());
+    let answer = knot
+        .session_create()
+        .body(common::card_switcher_body())
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+    assert_eq!(answer.headers()["x-request-id"], "req-42");
+    assert_eq!(answer.headers()["content-type"], "application/json");
+    assert_eq!(answer.into_inner().session.as_deref(), Some("s-1"));
+}
+
 /// A value that does not convert is "invalid", a field never set is "required".
 #[tokio::test]
 async fn unconvertible_values_are_invalid_not_missing() {

@@ -18,6 +18,9 @@
 //!   `crate::Error`;
 //!   Where a parameter is named `options` or `send_with_response`, its setter keeps the
 //!   name and ours become `call_options` / `send_keeping_response`.
+//! - inside it, a typed body is validated as it is (`crate::ext::hooks::validate_typed`),
+//!   and a JSON answer is decoded by `crate::ext::call::from_response`, which moves the
+//!   response's headers instead of copying them;
 //! - `KnotClient` gains one method per operation returning that builder, with the
 //!   operation's docs. An operation whose method name `KnotClient` already uses
 //!   (`builder`, `base_url`, ...) gets the suffix `_operation`.
@@ -25,6 +28,7 @@
 //!   plus a typed [`Session`](../../knot_api/struct.Session.html) result.
 
 use quote::{format_ident, quote};
+use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Fields, ImplItem, Item, ItemImpl, Type};
 
 /// Methods `KnotClient` has by hand; an operation of the same name is suffixed.
@@ -283,6 +287,7 @@ fn reshape(
             if typed_body.is_some() {
                 validate_typed_body(&mut f.block, &operation_id, name)?;
             }
+            DecodeInPlace.visit_block_mut(&mut f.block);
             f.sig.ident = format_ident!("knot_dispatch");
             f.vis = syn::Visibility::Inherited;
             f.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -325,6 +330,28 @@ fn validate_typed_body(
         ),
     );
     Ok(())
+}
+
+/// `ResponseValue::from_response(response)` → `crate::ext::call::from_response(response)`:
+/// the same decoding, with the response's headers moved into the value instead of
+/// copied (the response is consumed anyway; issue 13's per-request overhead).
+struct DecodeInPlace;
+
+impl VisitMut for DecodeInPlace {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let Expr::Path(path) = &mut *call.func {
+            let segments = &mut path.path.segments;
+            if segments.len() == 2
+                && segments[0].ident == "ResponseValue"
+                && segments[0].arguments.is_none()
+                && segments[1].ident == "from_response"
+            {
+                let function = segments[1].clone();
+                path.path = syn::parse_quote!(crate::ext::call::#function);
+            }
+        }
+        visit_mut::visit_expr_call_mut(self, call);
+    }
 }
 
 fn borrow_client_in_new(f: &mut syn::ImplItemFn) {
@@ -598,5 +625,57 @@ mod tests {
         assert!(code.contains("pub async fn create_session_with"), "{code}");
         assert!(code.contains(".call_options(options)"), "{code}");
         assert!(!code.contains(".options(options)"), "{code}");
+    }
+
+    /// progenitor's JSON decoding becomes ours (headers moved, not copied), turbofish
+    /// kept; other calls of that name stay.
+    #[test]
+    fn json_answers_are_decoded_in_place() {
+        use syn::visit_mut::VisitMut as _;
+        let mut block: syn::Block = syn::parse_quote!({
+            let a = ResponseValue::from_response(response).await;
+            let b = ResponseValue::from_response::<types::X>(response).await;
+            let c = crate::ext::session::from_response(status, token, &response);
+            let d = ResponseValue::stream(response);
+        });
+        super::DecodeInPlace.visit_block_mut(&mut block);
+        let code = quote::quote!(#block).to_string().replace(' ', "");
+        assert!(
+            code.contains("leta=crate::ext::call::from_response(response)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("letb=crate::ext::call::from_response::<types::X>(response)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("crate::ext::session::from_response(status"),
+            "{code}"
+        );
+        assert!(code.contains("ResponseValue::stream(response)"), "{code}");
+    }
+
+    /// A typed body is validated right after progenitor builds it, by operationId.
+    #[test]
+    fn typed_bodies_are_validated_once_built() {
+        let mut block: syn::Block = syn::parse_quote!({
+            let Self { client, body } = self;
+            let body = body.and_then(|v| types::X::try_from(v));
+            let url = format!("{}/x", client.baseurl);
+        });
+        super::validate_typed_body(&mut block, "op_id", &quote::format_ident!("X")).unwrap();
+        let code = quote::quote!(#block).to_string().replace(' ', "");
+        let at = |s: &str| code.find(s).unwrap_or_else(|| panic!("{s} in {code}"));
+        assert!(
+            at("letbody=body")
+                < at("crate::ext::hooks::validate_typed(&client.inner,\"op_id\",&body)?;")
+        );
+        assert!(at("validate_typed") < at("leturl"));
+        let mut bodiless: syn::Block = syn::parse_quote!({
+            let url = 1;
+        });
+        assert!(
+            super::validate_typed_body(&mut bodiless, "op_id", &quote::format_ident!("X")).is_err()
+        );
     }
 }

@@ -132,6 +132,23 @@ impl Call {
     }
 }
 
+/// progenitor's `ResponseValue::from_response` (the generated operations call this in
+/// its place, see knot-codegen's `calls` pass): the same status, headers, body and
+/// errors, with the headers moved out of the consumed response instead of copied.
+pub(crate) async fn from_response<T: serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response
+        .bytes()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    let inner = serde_json::from_slice(&body)
+        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(body, e))?;
+    Ok(ResponseValue::new(inner, status, headers))
+}
+
 /// A typed body's field without a usable value (`missing`: a required field never set).
 /// Used by the generated operations of specs whose bodies are typed.
 #[allow(dead_code)]
