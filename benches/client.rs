@@ -19,7 +19,7 @@
 //! client` (round trips only, same pairing; add `validation` for the validation figures).
 //!
 //! Profiling one contender: `KNOT_BENCH_ONLY=create_session` (or `raw`, `raw_again`,
-//! `raw_headers`, `raw_required`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
+//! `raw_headers`, `raw_validated`, `raw_required`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
 //! 20 000) requests of that contender alone after a warm-up, e.g. under
 //! `valgrind --tool=callgrind` or `perf stat`.
 
@@ -174,6 +174,9 @@ enum Side {
     /// Raw reqwest also sending our `Accept`, `api-version` and `User-Agent`, decoding
     /// into a `serde_json::Value`: what the wire format alone costs.
     RawHeaders,
+    /// `RawHeaders` plus validating the typed body, decoding the typed answer: the
+    /// validation step of [`Side::RawRequired`] on its own.
+    RawValidated,
     /// `RawHeaders` plus, by hand, the rest of what this crate must do per request:
     /// validate the typed body (the crate's validator), keep a copy of the request for a
     /// retry, decode the typed answer. The floor under the crate's own lines.
@@ -187,9 +190,10 @@ enum Side {
     GeneratedLean,
 }
 
-const CONTENDERS: [(Side, &str); 6] = [
+const CONTENDERS: [(Side, &str); 7] = [
     (Side::RawAgain, "A/A control: raw reqwest, second client"),
     (Side::RawHeaders, "raw + our headers + Value decode"),
+    (Side::RawValidated, "raw + headers + validation"),
     (Side::RawRequired, "raw + headers + validation + retry copy"),
     (Side::CreateSession, "create_session"),
     (Side::Generated, "generated knot.session_create()"),
@@ -202,6 +206,7 @@ impl Side {
             "raw" => Side::Raw,
             "raw_again" => Side::RawAgain,
             "raw_headers" => Side::RawHeaders,
+            "raw_validated" => Side::RawValidated,
             "raw_required" => Side::RawRequired,
             "create_session" => Side::CreateSession,
             "generated" => Side::Generated,
@@ -311,6 +316,26 @@ impl Sides {
         black_box(answer.session);
     }
 
+    /// Raw reqwest doing by hand what this crate must: our headers, the typed body
+    /// validated, (`copy`) a copy of the request kept for a retry, the typed answer.
+    async fn required(&self, copy: bool) {
+        let request = self
+            .raw_headers
+            .post(&self.url)
+            .header(ACCEPT, "application/json")
+            .header("api-version", api_version())
+            .header(AUTHORIZATION, self.authorization.clone())
+            .json(&self.body)
+            .build()
+            .unwrap();
+        knot_api::__private::validate_typed("session_create", &self.body).unwrap();
+        let copy = if copy { request.try_clone() } else { None };
+        let response = self.raw_headers.execute(request).await.unwrap();
+        assert!(response.status().is_success());
+        let answer: types::SessionCreateResponse = response.json().await.unwrap();
+        black_box((answer, copy));
+    }
+
     async fn run(&self, side: Side) {
         match side {
             Side::Raw => self.raw(&self.raw).await,
@@ -331,23 +356,8 @@ impl Sides {
                     .unwrap();
                 black_box(value["session"].as_str().unwrap().to_owned());
             }
-            Side::RawRequired => {
-                let request = self
-                    .raw_headers
-                    .post(&self.url)
-                    .header(ACCEPT, "application/json")
-                    .header("api-version", api_version())
-                    .header(AUTHORIZATION, self.authorization.clone())
-                    .json(&self.body)
-                    .build()
-                    .unwrap();
-                knot_api::__private::validate_typed("session_create", &self.body).unwrap();
-                let copy = request.try_clone().unwrap();
-                let response = self.raw_headers.execute(request).await.unwrap();
-                assert!(response.status().is_success());
-                let answer: types::SessionCreateResponse = response.json().await.unwrap();
-                black_box((answer, copy));
-            }
+            Side::RawValidated => self.required(false).await,
+            Side::RawRequired => self.required(true).await,
             Side::CreateSession => {
                 black_box(self.knot.create_session(self.body.clone()).await.unwrap());
             }
@@ -369,7 +379,7 @@ impl Sides {
 }
 
 /// The lines to measure: all, or those named in `KNOT_BENCH_SIDES` (comma-separated:
-/// `raw_again`, `raw_headers`, `raw_required`, `create_session`, `generated`,
+/// `raw_again`, `raw_headers`, `raw_validated`, `raw_required`, `create_session`, `generated`,
 /// `generated_lean`).
 fn contenders() -> Vec<(Side, &'static str)> {
     let Ok(names) = std::env::var("KNOT_BENCH_SIDES") else {
@@ -511,7 +521,7 @@ fn round_trips(quick: bool) {
 /// One contender alone, for a profiler.
 fn profile(name: &str, requests: usize) {
     let side = Side::from_name(name).unwrap_or_else(|| {
-        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, raw_required, create_session, generated, generated_lean)")
+        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, raw_validated, raw_required, create_session, generated, generated_lean)")
     });
     let (addr, _stop) = start_server();
     let sides = Sides::new(addr);
