@@ -165,6 +165,10 @@ impl KnotClientBuilder {
     /// per-attempt timeout and user agent then do not apply, the total deadline and body
     /// limits do.
     ///
+    /// The deadline is set on each request, and reqwest lets a request's timeout replace
+    /// the client's own `timeout`: bound calls with [`Self::total_timeout`] (or
+    /// [`crate::RequestOptions::total_timeout`]), not with the client's `timeout`.
+    ///
     /// Build it with `reqwest::redirect::Policy::none()`: this crate never follows
     /// redirects itself, and refuses any response that arrives from another origin, but a
     /// client that follows a 307/308 has already re-sent the body there.
