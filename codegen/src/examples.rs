@@ -135,10 +135,8 @@ pub fn extract(
                 continue;
             };
             for (i, param) in params.iter().enumerate() {
-                let mut param_at = format!("{list_at}/{i}");
-                if let Some(reference) = param.get("$ref").and_then(Value::as_str) {
-                    param_at = crate::pointer::canonical(reference).unwrap_or(param_at);
-                }
+                // Where the parameter really is: an alias of an alias is followed to the end.
+                let param_at = resolved_at(original, &format!("{list_at}/{i}"));
                 let param = crate::schema::deref(original, param);
                 let name = param.get("name").and_then(Value::as_str).unwrap_or("");
                 let place = param.get("in").and_then(Value::as_str).unwrap_or("");
@@ -694,6 +692,36 @@ mod tests {
         assert_eq!(
             declared(&doc, Some(&schema), &value),
             vec!["/bark", "/name", "/toys", "/toys/0/id"]
+        );
+    }
+
+    /// A parameter reached through a chain of `$ref`s (an alias of an alias) has its
+    /// example checked where it really is, not at the first hop.
+    #[test]
+    fn parameter_examples_behind_alias_chains_are_found() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/items": { "get": {
+                "operationId": "list_items",
+                "parameters": [{ "$ref": "#/components/parameters/Alias" }],
+                "responses": { "204": { "description": "none" } }
+            } } },
+            "components": { "parameters": {
+                "Alias": { "$ref": "#/components/parameters/Limit" },
+                "Limit": { "name": "limit", "in": "query",
+                    "schema": { "type": "integer" }, "example": 25 }
+            } }
+        });
+        let path =
+            std::env::temp_dir().join(format!("knot-examples-alias-{}.json", std::process::id()));
+        std::fs::write(&path, spec.to_string()).unwrap();
+        let generated = crate::generate_file(path.to_str().unwrap());
+        std::fs::remove_file(&path).unwrap();
+        let examples = generated.unwrap().examples;
+        assert!(
+            examples.contains("#/components/parameters/Limit/example"),
+            "{examples}"
         );
     }
 }
