@@ -309,7 +309,8 @@ fn reshape(
 
 /// After `let body = ..;` (the typed body, built from its builder) in progenitor's
 /// `send`, validates that body as it is (`crate::ext::hooks::validate_typed`), so the
-/// request's bytes need not be parsed back (issue 13's per-request overhead).
+/// request's bytes need not be parsed back (issue 13's per-request overhead); after
+/// `let mut request = ..;` (the body serialized into it), drops the body.
 fn validate_typed_body(
     block: &mut syn::Block,
     operation_id: &str,
@@ -329,6 +330,16 @@ fn validate_typed_body(
             crate::ext::hooks::validate_typed(&client.inner, #operation_id, &body)?;
         ),
     );
+    // Serialized into the request by then: freed before the wait for the answer, not
+    // carried across it (a smaller future, and the memory is still in cache).
+    if let Some(built) = block.stmts.iter().position(|stmt| {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request"))
+    }) {
+        block
+            .stmts
+            .insert(built + 1, syn::parse_quote!(::std::mem::drop(body);));
+    }
     Ok(())
 }
 
@@ -662,6 +673,8 @@ mod tests {
             let Self { client, body } = self;
             let body = body.and_then(|v| types::X::try_from(v));
             let url = format!("{}/x", client.baseurl);
+            let mut request = client.client.post(url).json(&body).build()?;
+            client.pre(&mut request, &info).await?;
         });
         super::validate_typed_body(&mut block, "op_id", &quote::format_ident!("X")).unwrap();
         let code = quote::quote!(#block).to_string().replace(' ', "");
@@ -671,6 +684,9 @@ mod tests {
                 < at("crate::ext::hooks::validate_typed(&client.inner,\"op_id\",&body)?;")
         );
         assert!(at("validate_typed") < at("leturl"));
+        // Freed once serialized into the request, before anything is awaited.
+        assert!(at("letmutrequest") < at("::std::mem::drop(body);"));
+        assert!(at("::std::mem::drop(body);") < at("client.pre"));
         let mut bodiless: syn::Block = syn::parse_quote!({
             let url = 1;
         });
