@@ -279,6 +279,48 @@ mod tests {
         request
     }
 
+    fn state(validate: bool) -> HookState {
+        HookState::new(Shared {
+            authorization: None,
+            retry: RetryPolicy::none(),
+            validate,
+            limits: BodyLimits::default(),
+            attempt_timeout: None,
+            total_timeout: Duration::from_secs(1),
+            redactions: Redactions::default(),
+            origin: "http://127.0.0.1:9".parse().unwrap(),
+        })
+        .for_call(RequestOptions::new())
+    }
+
+    /// `pre` reads a body's bytes only when the typed body was not validated: a body
+    /// marked validated passes `prepare` whatever its bytes, an unmarked one is checked.
+    #[test]
+    fn pre_skips_the_byte_parse_only_after_typed_validation() {
+        let invalid = || {
+            request(Some(
+                br#"{"type":"card_switcher","external_user_id":"u"}"#.to_vec().into(),
+            ))
+        };
+        let unmarked = state(true);
+        let error = prepare(&unmarked, &mut invalid(), "session_create").unwrap_err();
+        assert!(matches!(error, Error::Validation(_)), "{error:?}");
+        let marked = state(true);
+        marked.call().unwrap().mark_body_validated();
+        assert!(prepare(&marked, &mut invalid(), "session_create").is_ok());
+        // The typed step marks only what it accepted.
+        let typed = state(true);
+        let body = serde_json::json!({ "type": "card_switcher", "external_user_id": "u" });
+        assert!(validate_typed::<_, ()>(&typed, "session_create", &body).is_err());
+        assert!(!typed.call().unwrap().body_validated());
+        let body = serde_json::json!({ "type": "link", "external_user_id": "u" });
+        assert!(validate_typed::<_, ()>(&typed, "session_create", &body).is_ok());
+        assert!(typed.call().unwrap().body_validated());
+        // Validation off: nothing is checked, nothing marked.
+        let off = state(false);
+        assert!(prepare(&off, &mut invalid(), "session_create").is_ok());
+    }
+
     fn extra() -> serde_json::Map<String, Value> {
         serde_json::json!({ "merchant_id": 45 })
             .as_object()
