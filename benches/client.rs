@@ -316,18 +316,20 @@ impl Sides {
         black_box(answer.session);
     }
 
-    /// Raw reqwest doing by hand what this crate must: our headers, the typed body
-    /// validated, (`copy`) a copy of the request kept for a retry, the typed answer.
-    async fn required(&self, copy: bool) {
-        let request = self
-            .raw_headers
+    /// The raw request with the headers this crate sends (`User-Agent` is the client's).
+    fn with_our_headers(&self) -> reqwest::RequestBuilder {
+        self.raw_headers
             .post(&self.url)
             .header(ACCEPT, "application/json")
             .header("api-version", api_version())
             .header(AUTHORIZATION, self.authorization.clone())
             .json(&self.body)
-            .build()
-            .unwrap();
+    }
+
+    /// Raw reqwest doing by hand what this crate must: our headers, the typed body
+    /// validated, (`copy`) a copy of the request kept for a retry, the typed answer.
+    async fn required(&self, copy: bool) {
+        let request = self.with_our_headers().build().unwrap();
         knot_api::__private::validate_typed("session_create", &self.body).unwrap();
         let copy = if copy { request.try_clone() } else { None };
         let response = self.raw_headers.execute(request).await.unwrap();
@@ -342,12 +344,7 @@ impl Sides {
             Side::RawAgain => self.raw(&self.raw_again).await,
             Side::RawHeaders => {
                 let value: serde_json::Value = self
-                    .raw_headers
-                    .post(&self.url)
-                    .header(ACCEPT, "application/json")
-                    .header("api-version", api_version())
-                    .header(AUTHORIZATION, self.authorization.clone())
-                    .json(&self.body)
+                    .with_our_headers()
                     .send()
                     .await
                     .unwrap()

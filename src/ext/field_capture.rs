@@ -156,6 +156,43 @@ impl SerializeMap for Entries<'_> {
     }
 }
 
+/// The methods of a `Serializer` that give up: each named method, with its arguments,
+/// returns [`GaveUp`].
+macro_rules! give_up {
+    ($($name:ident($($arg:ty),*) -> $ok:ty;)*) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<$ok, GaveUp> {
+            Err(GaveUp)
+        })*
+    };
+}
+
+/// What both serializers leave to the JSON text: sequences, tuples, bytes and variants
+/// with data.
+macro_rules! compound_gives_up {
+    () => {
+        give_up! {
+            serialize_bytes(&[u8]) -> Self::Ok;
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize)
+                -> Self::SerializeTupleVariant;
+            serialize_struct_variant(&'static str, u32, &'static str, usize)
+                -> Self::SerializeStructVariant;
+        }
+
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, GaveUp> {
+            Err(GaveUp)
+        }
+    };
+}
+
 impl<'a> Serializer for TopLevel<'a> {
     type Ok = ();
     type Error = GaveUp;
@@ -192,108 +229,31 @@ impl<'a> Serializer for TopLevel<'a> {
     }
 
     // Anything else is not a JSON object: the bytes path says so in Knot's words.
-    fn serialize_bool(self, _: bool) -> Result<(), GaveUp> {
-        Err(GaveUp)
+    give_up! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_str(&str) -> ();
+        serialize_none() -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
     }
-    fn serialize_i8(self, _: i8) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_char(self, _: char) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_str(self, _: &str) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_none(self) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
+
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), GaveUp> {
         Err(GaveUp)
     }
-    fn serialize_unit(self) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, GaveUp> {
-        Err(GaveUp)
-    }
+
+    compound_gives_up!();
 }
 
 /// One field's value when it is a scalar; anything compound gives up, and [`store`]
@@ -324,32 +284,32 @@ impl Serializer for Scalar<'_> {
     fn serialize_bool(self, _: bool) -> Result<Captured, GaveUp> {
         Ok(Captured::Bool)
     }
-    fn serialize_i8(self, _: i8) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
-    fn serialize_i16(self, _: i16) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
-    fn serialize_i32(self, _: i32) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
-    fn serialize_u8(self, _: u8) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
-    fn serialize_u16(self, _: u16) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
-    fn serialize_u32(self, _: u32) -> Result<Captured, GaveUp> {
-        Ok(Captured::Number { integer: true })
-    }
     fn serialize_i64(self, _: i64) -> Result<Captured, GaveUp> {
         Ok(Captured::Number { integer: true })
+    }
+    fn serialize_i8(self, v: i8) -> Result<Captured, GaveUp> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<Captured, GaveUp> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<Captured, GaveUp> {
+        self.serialize_i64(v.into())
     }
     fn serialize_i128(self, _: i128) -> Result<Captured, GaveUp> {
         Ok(Captured::Number { integer: true })
     }
     fn serialize_u64(self, _: u64) -> Result<Captured, GaveUp> {
         Ok(Captured::Number { integer: true })
+    }
+    fn serialize_u8(self, v: u8) -> Result<Captured, GaveUp> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<Captured, GaveUp> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<Captured, GaveUp> {
+        self.serialize_u64(v.into())
     }
     fn serialize_u128(self, _: u128) -> Result<Captured, GaveUp> {
         Ok(Captured::Number { integer: true })
@@ -400,55 +360,12 @@ impl Serializer for Scalar<'_> {
     }
 
     // Compound values: captured as JSON text by `store`.
-    fn serialize_bytes(self, _: &[u8]) -> Result<Captured, GaveUp> {
-        Err(GaveUp)
+    give_up! {
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Captured, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, GaveUp> {
-        Err(GaveUp)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, GaveUp> {
-        Err(GaveUp)
-    }
+
+    compound_gives_up!();
 }
 
 #[cfg(test)]
