@@ -227,7 +227,7 @@ pub fn validate_value(operation_id: &str, body: &Value) -> Result<(), Validation
 }
 
 /// Validates a typed body for `operation_id` without serializing it: its fields are read
-/// as it serializes (see [`field_capture`]), with the verdicts [`validate_body`] gives
+/// as it serializes (see the `field_capture` module), with the verdicts [`validate_body`] gives
 /// its JSON. A body the walk cannot read that way is serialized and validated as bytes.
 pub fn validate_typed<B: Serialize + ?Sized>(
     operation_id: &str,
