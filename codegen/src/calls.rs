@@ -284,8 +284,8 @@ fn reshape(
             let operation_id = operation_id(&f.block).ok_or_else(|| {
                 format!("knot-codegen cannot find the operationId in `{name}::send`")
             })?;
-            if typed_body.is_some() {
-                validate_typed_body(&mut f.block, &operation_id, name)?;
+            if let Some(builder) = &typed_body {
+                validate_typed_body(&mut f.block, &operation_id, builder);
             }
             DecodeInPlace.visit_block_mut(&mut f.block);
             f.sig.ident = format_ident!("knot_dispatch");
@@ -307,23 +307,28 @@ fn reshape(
     }))
 }
 
-/// After `let body = ..;` (the typed body, built from its builder) in progenitor's
-/// `send`, validates that body as it is (`crate::ext::hooks::validate_typed`), so the
-/// request's bytes need not be parsed back (issue 13's per-request overhead); after
-/// `let mut request = ..;` (the body serialized into it), drops the body.
-fn validate_typed_body(
-    block: &mut syn::Block,
-    operation_id: &str,
-    name: &syn::Ident,
-) -> Result<(), String> {
-    let position = block
-        .stmts
-        .iter()
-        .position(|stmt| {
-            matches!(stmt, syn::Stmt::Local(local)
-                if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "body"))
-        })
-        .ok_or_else(|| format!("knot-codegen cannot find the typed body in `{name}::send`"))?;
+/// After `let body = ..;` (the typed body, converted from its builder by
+/// `types::X::try_from`) in progenitor's `send`, validates that body as it is
+/// (`crate::ext::hooks::validate_typed`), so the request's bytes need not be parsed back
+/// (issue 13's per-request overhead); after `let mut request = ..;` (the body serialized
+/// into it), drops the body when nothing later uses it.
+///
+/// Both are optimisations: where progenitor's code has another shape, nothing is
+/// inserted and `pre` validates the bytes as before (never a build failure).
+fn validate_typed_body(block: &mut syn::Block, operation_id: &str, builder: &Type) {
+    let Some(typed) = last_ident(builder) else {
+        return;
+    };
+    let conversion = format!("types::{typed}::try_from");
+    let Some(position) = block.stmts.iter().position(|stmt| {
+        binds(stmt, "body")
+            && matches!(stmt, syn::Stmt::Local(local) if local.init.as_ref().is_some_and(|init| {
+                let init = &init.expr;
+                quote!(#init).to_string().replace(' ', "").contains(&conversion)
+            }))
+    }) else {
+        return;
+    };
     block.stmts.insert(
         position + 1,
         syn::parse_quote!(
@@ -332,15 +337,38 @@ fn validate_typed_body(
     );
     // Serialized into the request by then: freed before the wait for the answer, not
     // carried across it (a smaller future, and the memory is still in cache).
-    if let Some(built) = block.stmts.iter().position(|stmt| {
-        matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request"))
-    }) {
+    if let Some(built) = block.stmts.iter().position(|stmt| binds(stmt, "request"))
+        && !block.stmts[built + 1..]
+            .iter()
+            .any(|stmt| mentions(quote!(#stmt), "body"))
+    {
         block
             .stmts
             .insert(built + 1, syn::parse_quote!(::std::mem::drop(body);));
     }
-    Ok(())
+}
+
+/// `let <name> = ..;` (also `let mut`).
+fn binds(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
+}
+
+/// Whether the identifier `name` occurs anywhere in `tokens`.
+fn mentions(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
+        _ => false,
+    })
+}
+
+/// `types::builder::X` → `X`.
+fn last_ident(ty: &Type) -> Option<&syn::Ident> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
 }
 
 /// `ResponseValue::from_response(response)` → `crate::ext::call::from_response(response)`:
@@ -673,15 +701,18 @@ mod tests {
     /// A typed body is validated right after progenitor builds it, by operationId.
     #[test]
     fn typed_bodies_are_validated_once_built() {
-        let mut block: syn::Block = syn::parse_quote!({
+        let builder: syn::Type = syn::parse_quote!(types::builder::X);
+        let code_of = |mut block: syn::Block| {
+            super::validate_typed_body(&mut block, "op_id", &builder);
+            quote::quote!(#block).to_string().replace(' ', "")
+        };
+        let code = code_of(syn::parse_quote!({
             let Self { client, body } = self;
             let body = body.and_then(|v| types::X::try_from(v));
             let url = format!("{}/x", client.baseurl);
             let mut request = client.client.post(url).json(&body).build()?;
             client.pre(&mut request, &info).await?;
-        });
-        super::validate_typed_body(&mut block, "op_id", &quote::format_ident!("X")).unwrap();
-        let code = quote::quote!(#block).to_string().replace(' ', "");
+        }));
         let at = |s: &str| code.find(s).unwrap_or_else(|| panic!("{s} in {code}"));
         assert!(
             at("letbody=body")
@@ -691,11 +722,29 @@ mod tests {
         // Freed once serialized into the request, before anything is awaited.
         assert!(at("letmutrequest") < at("::std::mem::drop(body);"));
         assert!(at("::std::mem::drop(body);") < at("client.pre"));
-        let mut bodiless: syn::Block = syn::parse_quote!({
-            let url = 1;
-        });
-        assert!(
-            super::validate_typed_body(&mut bodiless, "op_id", &quote::format_ident!("X")).is_err()
-        );
+        // Used after the request is built: kept.
+        let code = code_of(syn::parse_quote!({
+            let body = body.and_then(|v| types::X::try_from(v));
+            let mut request = client.client.post(url).json(&body).build()?;
+            log(&body);
+        }));
+        assert!(code.contains("validate_typed"), "{code}");
+        assert!(!code.contains("drop(body)"), "{code}");
+        // Another shape (no typed conversion, another type, no body): left as it is,
+        // for `pre` to validate the bytes.
+        for block in [
+            syn::parse_quote!({
+                let url = 1;
+            }),
+            syn::parse_quote!({
+                let body = body.map_err(Error::InvalidRequest)?;
+            }),
+            syn::parse_quote!({
+                let body = body.and_then(|v| types::Y::try_from(v));
+            }),
+        ] {
+            let before = quote::quote!(#block).to_string().replace(' ', "");
+            assert_eq!(code_of(block), before);
+        }
     }
 }
