@@ -31,6 +31,8 @@ use quote::{format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Fields, ImplItem, Item, ItemImpl, Type};
 
+use crate::fixups::bound;
+
 /// Methods `KnotClient` has by hand; an operation of the same name is suffixed.
 const RESERVED: &[&str] = &[
     "builder",
@@ -139,7 +141,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
-/// `Name<'a>` → `Name`.
+/// The last path segment's name: `Name<'a>` → `Name`, `types::builder::X` → `X`.
 fn type_ident(ty: &Type) -> Option<syn::Ident> {
     match ty {
         Type::Path(path) => path.path.segments.last().map(|s| s.ident.clone()),
@@ -316,16 +318,20 @@ fn reshape(
 /// Both are optimisations: where progenitor's code has another shape, nothing is
 /// inserted and `pre` validates the bytes as before (never a build failure).
 fn validate_typed_body(block: &mut syn::Block, operation_id: &str, builder: &Type) {
-    let Some(typed) = last_ident(builder) else {
+    let Some(typed) = type_ident(builder) else {
         return;
     };
     let conversion = format!("types::{typed}::try_from");
     let Some(position) = block.stmts.iter().position(|stmt| {
-        binds(stmt, "body")
-            && matches!(stmt, syn::Stmt::Local(local) if local.init.as_ref().is_some_and(|init| {
+        bound(stmt, "body")
+            .and_then(|local| local.init.as_ref())
+            .is_some_and(|init| {
                 let init = &init.expr;
-                quote!(#init).to_string().replace(' ', "").contains(&conversion)
-            }))
+                quote!(#init)
+                    .to_string()
+                    .replace(' ', "")
+                    .contains(&conversion)
+            })
     }) else {
         return;
     };
@@ -337,7 +343,10 @@ fn validate_typed_body(block: &mut syn::Block, operation_id: &str, builder: &Typ
     );
     // Serialized into the request by then: freed before the wait for the answer, not
     // carried across it (a smaller future, and the memory is still in cache).
-    if let Some(built) = block.stmts.iter().position(|stmt| binds(stmt, "request"))
+    if let Some(built) = block
+        .stmts
+        .iter()
+        .position(|stmt| bound(stmt, "request").is_some())
         && !block.stmts[built + 1..]
             .iter()
             .any(|stmt| mentions(quote!(#stmt), "body"))
@@ -348,12 +357,6 @@ fn validate_typed_body(block: &mut syn::Block, operation_id: &str, builder: &Typ
     }
 }
 
-/// `let <name> = ..;` (also `let mut`).
-fn binds(stmt: &syn::Stmt, name: &str) -> bool {
-    matches!(stmt, syn::Stmt::Local(local)
-        if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
-}
-
 /// Whether the identifier `name` occurs anywhere in `tokens`.
 fn mentions(tokens: proc_macro2::TokenStream, name: &str) -> bool {
     tokens.into_iter().any(|token| match token {
@@ -361,14 +364,6 @@ fn mentions(tokens: proc_macro2::TokenStream, name: &str) -> bool {
         proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
         _ => false,
     })
-}
-
-/// `types::builder::X` → `X`.
-fn last_ident(ty: &Type) -> Option<&syn::Ident> {
-    match ty {
-        Type::Path(path) => path.path.segments.last().map(|s| &s.ident),
-        _ => None,
-    }
 }
 
 /// `ResponseValue::from_response(response)` → `crate::ext::call::from_response(response)`:

@@ -363,16 +363,28 @@ impl VisitMut for Cookies<'_> {
     }
 }
 
+/// The statement `let <name> = ..;` (also `let mut`) of progenitor's request code, found
+/// by the local it binds (these passes and `calls` insert code after such statements).
+pub(crate) fn bound<'a>(stmt: &'a Stmt, name: &str) -> Option<&'a syn::Local> {
+    match stmt {
+        Stmt::Local(local) if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name) => {
+            Some(local)
+        }
+        _ => None,
+    }
+}
+
 /// Inserts `header_map.insert(name, value)` after `let mut header_map = ...;`.
 fn insert_headers(stmts: &mut Vec<Stmt>, headers: &[(String, String)]) {
     if headers.is_empty() {
         return;
     }
-    let at = stmts.iter().position(|stmt| {
-        matches!(stmt, Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
-    });
-    let Some(at) = at else { return };
+    let Some(at) = stmts
+        .iter()
+        .position(|stmt| bound(stmt, "header_map").is_some())
+    else {
+        return;
+    };
     for (offset, (name, value)) in headers.iter().enumerate() {
         stmts.insert(
             at + 1 + offset,
