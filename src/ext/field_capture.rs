@@ -76,40 +76,35 @@ pub(crate) fn capture<B: Serialize + ?Sized>(
     Ok(captured)
 }
 
-/// Stores `value` in the slot of the field named `key`, if the contract has one.
-fn store<T: Serialize + ?Sized>(
-    fields: &[FieldContract],
-    into: &mut Fields,
-    key: &str,
-    value: &T,
-) -> Result<(), GaveUp> {
-    let Some(index) = fields.iter().position(|f| f.name == key) else {
-        return Ok(());
-    };
-    let start = into.text.len();
-    let slot = match value.serialize(Scalar {
-        text: &mut into.text,
-    }) {
-        Ok(scalar) => scalar,
-        Err(GaveUp) => {
-            into.text.truncate(start);
-            Captured::Raw(serde_json::value::to_raw_value(value).map_err(|_| GaveUp)?)
-        }
-    };
-    into.slots[index] = Some(slot);
-    Ok(())
-}
-
 /// The body itself: a struct or a map (a flattened struct serializes as one).
 struct TopLevel<'a> {
     fields: &'a [FieldContract],
     into: &'a mut Fields,
 }
 
+impl TopLevel<'_> {
+    /// Stores `value` in the slot of the field named `key`, if the contract has one.
+    fn store<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), GaveUp> {
+        let Some(index) = self.fields.iter().position(|f| f.name == key) else {
+            return Ok(());
+        };
+        let text = &mut self.into.text;
+        let start = text.len();
+        let slot = match value.serialize(Scalar { text: &mut *text }) {
+            Ok(scalar) => scalar,
+            Err(GaveUp) => {
+                text.truncate(start);
+                Captured::Raw(serde_json::value::to_raw_value(value).map_err(|_| GaveUp)?)
+            }
+        };
+        self.into.slots[index] = Some(slot);
+        Ok(())
+    }
+}
+
 /// A map's entries: the key of the entry whose value comes next.
 struct Entries<'a> {
-    fields: &'a [FieldContract],
-    into: &'a mut Fields,
+    top: TopLevel<'a>,
     key: Option<String>,
 }
 
@@ -122,7 +117,7 @@ impl SerializeStruct for TopLevel<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), GaveUp> {
-        store(self.fields, self.into, key, value)
+        self.store(key, value)
     }
 
     fn end(self) -> Result<(), GaveUp> {
@@ -148,7 +143,7 @@ impl SerializeMap for Entries<'_> {
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), GaveUp> {
         let key = self.key.take().ok_or(GaveUp)?;
-        store(self.fields, self.into, &key, value)
+        self.top.store(&key, value)
     }
 
     fn end(self) -> Result<(), GaveUp> {
@@ -214,8 +209,7 @@ impl<'a> Serializer for TopLevel<'a> {
 
     fn serialize_map(self, _: Option<usize>) -> Result<Entries<'a>, GaveUp> {
         Ok(Entries {
-            fields: self.fields,
-            into: self.into,
+            top: self,
             key: None,
         })
     }
@@ -256,8 +250,8 @@ impl<'a> Serializer for TopLevel<'a> {
     compound_gives_up!();
 }
 
-/// One field's value when it is a scalar; anything compound gives up, and [`store`]
-/// captures its JSON text instead.
+/// One field's value when it is a scalar; anything compound gives up, and
+/// [`TopLevel::store`] captures its JSON text instead.
 struct Scalar<'a> {
     text: &'a mut String,
 }
@@ -359,7 +353,7 @@ impl Serializer for Scalar<'_> {
         value.serialize(self)
     }
 
-    // Compound values: captured as JSON text by `store`.
+    // Compound values: captured as JSON text by `TopLevel::store`.
     give_up! {
         serialize_map(Option<usize>) -> Self::SerializeMap;
         serialize_struct(&'static str, usize) -> Self::SerializeStruct;
