@@ -42,6 +42,7 @@ fn main() {
     }
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir.join("knot_client.rs"), &generated.client);
+    write(&out_dir.join("knot.rs"), &generated.knot);
     write(&out_dir.join("knot_contract.rs"), &generated.contract);
     write(&out_dir.join("knot_webhooks.rs"), &generated.webhooks);
     // The spec's examples with their generated types (tests/spec_examples.rs).

@@ -17,6 +17,8 @@ pub struct OperationContract {
     pub path: &'static str,
     /// Properties of the JSON request body, if it has one.
     pub body_fields: &'static [FieldContract],
+    /// The first success status the spec documents (`200` when it names none).
+    pub success_status: u16,
     /// A success body assembled from the spec's examples (JSON text).
     pub success_example: Option<&'static str>,
     /// The spec's named error examples.

@@ -58,9 +58,9 @@ mod ext;
 pub mod mock;
 pub mod webhooks;
 
-/// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`), reshaped
-/// by knot-codegen so that every operation runs through [`ext`]. Private: its `types`
-/// and operation builders are re-exported below.
+/// The client progenitor generated from the spec (`OUT_DIR/knot_client.rs`), as it
+/// wrote it. Private: its `types` are re-exported below; its operations are called by the
+/// builders in `emitted`.
 #[allow(
     missing_docs,
     clippy::all,
@@ -73,6 +73,13 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/knot_client.rs"));
 }
 
+/// The code knot-codegen writes beside progenitor's (`OUT_DIR/knot.rs`): operation
+/// builders, body builders, open enums. It uses the generated client as a user would.
+#[allow(clippy::all, rustdoc::all)]
+mod emitted {
+    include!(concat!(env!("OUT_DIR"), "/knot.rs"));
+}
+
 pub use ext::client::{KnotClient, KnotClientBuilder};
 pub use ext::config::Environment;
 pub use ext::credentials::Credentials;
@@ -83,21 +90,23 @@ pub use ext::error::{
 pub use ext::optional::IntoOptional;
 pub use ext::options::RequestOptions;
 pub use ext::retry::{MAX_RETRIES_CEILING, RetryPolicy};
+pub use ext::secret::Secret;
 pub use ext::session::{SESSION_LIFETIME, Session};
 pub use ext::validation::ValidationError;
-pub use generated::types;
 pub use progenitor_client::{ByteStream, ResponseValue};
+
+/// The spec's schemas as Rust types: serde, `schemars::JsonSchema`, `#[non_exhaustive]`;
+/// `X::builder()` for the ones requests carry, open enums for the values Knot sends.
+pub mod types {
+    pub use crate::emitted::builder;
+    pub use crate::emitted::open_enums::*;
+    pub use crate::generated::types::*;
+}
 
 /// The request builders of the spec's operations, one per operation: what
 /// `knot.session_create()` and its siblings return. Set the parts, then `.send()`.
 pub mod operations {
-    pub use crate::generated::builder::*;
-}
-
-/// Request bodies for operations the spec sends as `multipart/form-data` (their parts
-/// are not typed): build with [`multipart::Form`], pass the encoded bytes as the body.
-pub mod multipart {
-    pub use crate::ext::multipart::{BOUNDARY, Form, FormError};
+    pub use crate::emitted::operations::*;
 }
 
 /// Not part of the public API: reached by this crate's tests and benchmarks only, and
@@ -105,7 +114,7 @@ pub mod multipart {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
-    pub use crate::ext::validation::{validate_body, validate_typed, validate_value};
+    pub use crate::ext::validation::validate;
 }
 
 /// The README's Rust example, compiled as a doctest so it cannot rot.

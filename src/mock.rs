@@ -281,9 +281,11 @@ impl Responder {
             });
         }
         if !operation.body_fields.is_empty() {
-            let body = serde_json::from_slice::<Value>(&request.body)
-                .unwrap_or_else(|_| Value::Object(Default::default()));
-            if let Err(violation) = validation::validate_value(operation.operation_id, &body) {
+            let body = match serde_json::from_slice::<Value>(&request.body) {
+                Ok(Value::Object(map)) => map,
+                _ => Default::default(),
+            };
+            if let Err(violation) = validation::validate(operation.operation_id, &body) {
                 return json_response(400, violation.to_body());
             }
         }

@@ -1,8 +1,8 @@
 //! Developer tool: run the pipeline on a spec and print a stage.
 //!
-//! `cargo run -p knot-codegen --example gen -- [--doc|--surface|--webhooks|--examples] SPEC`
-//! prints the generated client (default), the converted 3.0 document, the API surface,
-//! the webhook event enum, or the example table.
+//! `cargo run -p knot-codegen --example gen -- [--doc|--knot|--surface|--webhooks|--examples|--contract] SPEC`
+//! prints progenitor's client (default), the adapted 3.0 document, knot-codegen's code
+//! beside it, the API surface, the webhook event enum, the example table or the contract.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -10,7 +10,7 @@ fn main() {
         [path] => ("client", path.as_str()),
         [flag, path] => (flag.trim_start_matches("--"), path.as_str()),
         _ => {
-            eprintln!("usage: gen [--doc|--surface|--webhooks|--examples] SPEC");
+            eprintln!("usage: gen [--doc|--knot|--surface|--webhooks|--examples|--contract] SPEC");
             std::process::exit(2);
         }
     };
@@ -23,15 +23,13 @@ fn main() {
             for note in g.notes.summary() {
                 eprintln!("note: {note}");
             }
-            if mode == "webhooks" {
-                g.webhooks
-            } else if mode == "examples" {
-                g.examples
-            } else if mode == "surface" {
-                let surface = knot_codegen::surface::extract(&g.client).expect("parses");
-                knot_codegen::surface::render(&surface, path)
-            } else {
-                g.client
+            match mode {
+                "knot" => g.knot,
+                "webhooks" => g.webhooks,
+                "examples" => g.examples,
+                "contract" => g.contract,
+                "surface" => knot_codegen::surface::render(&g.surface, path),
+                _ => g.client,
             }
         }),
     };

@@ -1,52 +1,40 @@
-//! `knot-codegen`: turns Knot's OpenAPI spec into a typed progenitor client.
+//! `knot-codegen`: turns Knot's OpenAPI spec into a typed client at build time, as
+//! prost-build does for protobuf.
 //!
 //! One implementation shared by `build.rs` (which writes the client to `OUT_DIR`), the
 //! tests (which run fixture specs through it) and `knot-spec-diff` (which compares two
-//! specs through the same loader and 3.1 handling).
+//! specs through the same loader and 3.1 handling). Four stages, one folder each:
 //!
-//! The pipeline, one module per step:
-//! [`load`] (YAML → JSON, with line/column errors) → [`check`] (references resolve,
-//! operations are named) → [`repair`] (invalid but unambiguous constructs) → [`upgrade`] (OpenAPI 3.1 → 3.0.3) → [`adapt`] (what progenitor
-//! needs to produce a tolerant client) → [`generate`] (progenitor, then [`stable`]:
-//! `#[non_exhaustive]` types and open response enums; [`builders`]: infallible optional
-//! setters; [`calls`]: one request path returning the crate's error; then prettyplease).
-//! [`contract`] extracts per-operation facts for the hand-written layer; [`webhooks`]
-//! turns the 3.1 `webhooks` section into payload types and an open event enum.
+//! 1. [`spec`]: read the document and check it (references, depth, operation names).
+//! 2. [`adapt`]: 3.2/3.1 to the 3.0.3 progenitor reads, repairs, and what a tolerant
+//!    client needs (open response enums, secret types, errors left to knot-api).
+//! 3. [`generate`]: progenitor, configured through its public settings only, and
+//!    knot-codegen's own code beside its output (operation and body builders, open
+//!    enums, the request contract, the webhook event enum).
+//! 4. [`report`]: the example table, the API listing, the spec diff.
+//!
+//! Every loss is recorded in [`Notes`]; a spec that cannot be generated is a
+//! [`SpecError`] naming the place.
 
 pub mod adapt;
-pub mod alternates;
-pub mod builders;
-pub mod calls;
-pub mod check;
-pub mod contract;
-pub mod cookies;
-pub mod diff;
-pub mod enums;
 pub mod error;
-pub mod examples;
-pub mod fixups;
 pub mod generate;
-pub mod load;
-pub mod multipart;
-pub mod newer;
+pub mod markers;
 pub mod notes;
-pub mod pointer;
-pub mod repair;
-pub mod salvage;
-pub mod schema;
-pub mod sensitive;
-pub mod stable;
-pub mod surface;
-pub mod synthetic;
-pub mod unsupported;
-pub mod upgrade;
-pub mod walk;
-pub mod webhooks;
+pub mod report;
+pub mod spec;
+
+pub use report::{diff, surface};
+pub use spec::load;
 
 pub use error::SpecError;
 pub use notes::Notes;
 
 use serde_json::Value;
+
+use adapt::{newer, repair, upgrade, webhooks};
+use generate::contract;
+use spec::check;
 
 /// A spec read, checked and converted to OpenAPI 3.0 (before generator adaptations).
 #[derive(Debug, Clone)]
@@ -64,14 +52,18 @@ pub struct PreparedSpec {
 /// Everything build.rs writes.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// Formatted client source (progenitor's output).
+    /// progenitor's client, formatted, as it wrote it.
     pub client: String,
+    /// knot-codegen's code beside it: operation and body builders, open enums.
+    pub knot: String,
     /// Source of the operation contract table.
     pub contract: String,
     /// Source of the open `WebhookEvent` enum.
     pub webhooks: String,
     /// Source of the example table (`knot_examples()`), for the conformance test.
     pub examples: String,
+    /// The generated public API, as a listing.
+    pub surface: surface::Surface,
     /// What the conversion lost, for one brief build message.
     pub notes: Notes,
 }
@@ -112,58 +104,36 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
         mut notes,
         webhooks,
     } = prepared;
+    let fail = |m: String| SpecError::new(&loaded.path, m);
     // A prepared spec may not have come through `prepare`; the walks below and progenitor
     // need a document that is not absurdly deep and has no reference-only cycle.
     check::depth(&doc, check::MAX_CONVERTED_DEPTH)
         .and_then(|()| check::cycles(&doc))
-        .map_err(|m| SpecError::new(&loaded.path, m))?;
-    let mut operations = contract::extract(&doc);
-    let prepared_doc = doc.clone();
-    let mut adapted = doc;
-    // What progenitor cannot send or receive, reshaped so that it can (see `fixups`).
-    fixups::clear(&mut adapted);
-    unsupported::handle(&mut adapted, &mut notes);
-    multipart::prepare(&mut adapted, &mut notes);
-    alternates::stash(&mut adapted);
-    // Before `adapt`, which opens response enums: an enum typify cannot name is a string.
-    enums::relax_unnameable(&mut adapted, &mut notes);
+        .map_err(fail)?;
+    // The request contract is read from the spec as written, before adaptation.
+    let contract = contract::to_rust(&contract::extract(&doc));
+    let mut adapted = doc.clone();
     adapt::adapt(&mut adapted, &mut notes);
-    // After `adapt`, which lower-cases header names: cookie names keep their case.
-    cookies::prepare(&mut adapted, &mut notes);
-    // A variant sends what its operation sends: the same contract under its own id.
-    for (id, variant) in alternates::add_variants(&mut adapted, &mut notes) {
-        if let Some(operation) = operations.iter().find(|o| o.id == id).cloned() {
-            operations.push(contract::Operation {
-                id: variant,
-                ..operation
-            });
-        }
-    }
-    let contract = contract::to_rust(&operations);
-    let mut fixups = fixups::relocate(&mut adapted);
+    let output = generate::generate(&mut adapted, &mut notes).map_err(fail)?;
     let file_name = std::path::Path::new(&loaded.path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| loaded.path.clone());
-    let (body, lost) = salvage::generate(&mut adapted, &mut notes)
-        .and_then(|(body, lost)| {
-            fixups::retain_present(&mut fixups, &adapted);
-            Ok((fixups::apply(&body, &fixups)?, lost))
-        })
-        .map_err(|m| SpecError::new(&loaded.path, m))?;
-    let client = format!(
-        "// @generated by knot-codegen from {file_name}. Do not edit: change the spec or the generator.\n{body}"
+    let header = format!(
+        "// @generated by knot-codegen from {file_name}. Do not edit: change the spec or the generator.\n"
     );
-    let webhooks = webhooks::to_rust(&webhooks, &client, &mut notes);
-    let examples = examples::to_rust(
-        &examples::extract(&loaded.doc, &prepared_doc, &client, &lost),
+    let webhooks = generate::webhooks::to_rust(&webhooks, &output.facts, &mut notes);
+    let examples = report::examples::to_rust(
+        &report::examples::extract(&loaded.doc, &doc, &adapted, &output),
         &file_name,
     );
     Ok(Generated {
-        client,
+        client: format!("{header}{}", output.client),
+        knot: format!("{header}{}", output.knot),
         contract,
         webhooks,
         examples,
+        surface: output.surface,
         notes,
     })
 }

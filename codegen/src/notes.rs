@@ -14,6 +14,13 @@ impl Notes {
         self.items.entry(what.into()).or_default().push(at.into());
     }
 
+    /// Adds every note of `other`.
+    pub fn extend(&mut self, other: Notes) {
+        for (what, places) in other.items {
+            self.items.entry(what).or_default().extend(places);
+        }
+    }
+
     /// True when nothing was lost.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

@@ -1,8 +1,8 @@
 //! [`KnotClient`] and its builder: configuration, credentials and the HTTP client.
 //!
 //! The operations themselves (`knot.session_create()`, `knot.create_session(..)`, one
-//! method per operation of the spec) are generated into `OUT_DIR` by knot-codegen's
-//! `calls` pass and run through [`super::call`] and [`super::hooks`].
+//! method per operation of the spec) are written into `OUT_DIR` by knot-codegen and run
+//! through [`super::call`] and [`super::hooks`].
 
 use std::fmt;
 use std::time::Duration;
@@ -51,9 +51,9 @@ impl KnotClient {
 
     /// A client configured from `KNOT_CLIENT_ID`, `KNOT_SECRET`, `KNOT_ENVIRONMENT`,
     /// `KNOT_BASE_URL` and `KNOT_MAX_RETRIES`. Missing credentials are an error here.
+    /// To add settings on top, start from [`KnotClientBuilder::from_env`].
     pub fn from_env() -> Result<Self, Error> {
-        let config = KnotConfig::from_lookup(|name| std::env::var(name).ok())?;
-        KnotClientBuilder { config, http: None }.build()
+        KnotClientBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to.
@@ -85,6 +85,15 @@ pub struct KnotClientBuilder {
 }
 
 impl KnotClientBuilder {
+    /// A builder holding what the environment says (`KNOT_CLIENT_ID`, `KNOT_SECRET`,
+    /// `KNOT_ENVIRONMENT`, `KNOT_BASE_URL`, `KNOT_MAX_RETRIES`), to add settings to:
+    /// `KnotClientBuilder::from_env()?.total_timeout(..).build()`. Missing credentials
+    /// are an error here.
+    pub fn from_env() -> Result<Self, Error> {
+        let config = KnotConfig::from_lookup(|name| std::env::var(name).ok())?;
+        Ok(KnotClientBuilder { config, http: None })
+    }
+
     /// Knot client id and secret (HTTP Basic).
     pub fn credentials(mut self, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
         self.config.credentials = Some(Credentials::new(client_id, secret));
@@ -170,8 +179,9 @@ impl KnotClientBuilder {
     /// [`crate::RequestOptions::total_timeout`]), not with the client's `timeout`.
     ///
     /// Build it with `reqwest::redirect::Policy::none()`: this crate never follows
-    /// redirects itself, and refuses any response that arrives from another origin, but a
-    /// client that follows a 307/308 has already re-sent the body there.
+    /// redirects itself, and a call whose answer came from another origin fails with
+    /// [`Error::Config`], but a client that follows a 307/308 has already re-sent the
+    /// body there.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -193,7 +203,7 @@ impl KnotClientBuilder {
                     .connect_timeout(self.config.connect_timeout)
                     .timeout(self.config.timeout)
                     .user_agent(self.config.user_agent.clone())
-                    // Never followed: see `response_guard`.
+                    // Never followed: a 3xx is `Error::Redirect`.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?;
@@ -201,7 +211,7 @@ impl KnotClientBuilder {
             }
         };
         let hooks = HookState::new(Shared {
-            authorization: Some(authorization),
+            authorization,
             retry: self.config.retry.clone(),
             validate: self.config.validate,
             limits: self.config.limits,

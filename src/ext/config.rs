@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::credentials::Credentials;
 use super::error::{ConfigError, Error};
 use super::printable::{Printable, Redactions};
-use super::response_guard::BodyLimits;
+use super::limits::BodyLimits;
 use super::retry::{MAX_RETRIES_CEILING, RetryPolicy};
 
 /// Knot's hosted environments.

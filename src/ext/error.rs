@@ -21,8 +21,10 @@ use std::fmt;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
+use reqwest::header::LOCATION;
 use serde_json::Value;
 
+use super::limits::{self, BodyLimits};
 use super::printable::{MAX_QUOTED_CHARS, Printable, Redactions};
 pub use super::validation::ValidationError;
 
@@ -645,51 +647,60 @@ pub(crate) fn decode_failure(status: StatusCode, body: Bytes, what: &str) -> Err
     })
 }
 
-/// A `reqwest` error: a refusal made while reading the response (see
-/// [`super::response_guard`]) when one is in its source chain, else a transport error.
+/// A request that got no (usable) answer.
 pub(crate) fn transport(source: reqwest::Error) -> Error {
-    if let Some(refusal) = super::response_guard::refusal_in(&source) {
-        return refusal;
-    }
     Error::Transport(TransportError { source })
 }
 
-/// Turns any error of a generated operation into [`Error`], reading the body of an
-/// unexpected response so nothing is lost. `status` is the final status seen by the
-/// hooks (progenitor's payload errors do not carry it).
-pub(crate) async fn from_progenitor<E: serde::Serialize>(
-    error: progenitor_client::Error<E>,
-    status: Option<StatusCode>,
+/// progenitor's error for a call as this crate's. `success` is the status the operation
+/// documents (the one progenitor decodes); `limits` and `redactions` the client's.
+pub(crate) async fn from_progenitor(
+    error: progenitor_client::Error<()>,
+    success: StatusCode,
+    limits: BodyLimits,
     redactions: &Redactions,
 ) -> Error {
     use progenitor_client::Error as P;
     match error {
-        // Hooks store their typed errors in the call's state; a `Custom` error reaching
-        // this point had none (it is shown, not parsed).
+        // Only the hooks make these, and only for a configuration the call cannot use
+        // (an extra body on a body that is not a JSON object, a caller's HTTP client that
+        // followed a redirect); the text is shown, never parsed.
         P::Custom(text) => Error::Config(ConfigError::new(text)),
-        // The operation layer checks every part before dispatching; this is a backstop.
-        P::InvalidRequest(text) => Error::Validation(ValidationError::unbuildable(&text)),
+        // The operation builders check every part first; this is a backstop.
+        P::InvalidRequest(text) => Error::Config(ConfigError::new(text)),
+        P::ResponseBodyError(e) if limits::exceeded(&e) => Error::BodyTooLarge(
+            BodyTooLargeError::new(success, limits.success, Bytes::new()),
+        ),
         P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
-        // knot-codegen generates no typed error responses (see its adapt module); should
-        // a generator setting bring them back, the decoded body is classified like any.
+        // knot-codegen generates no typed error responses; an answer of that kind would
+        // be classified like any other.
         P::ErrorResponse(rv) => {
             let status = rv.status();
-            let body = serde_json::to_vec(rv.as_ref()).unwrap_or_default();
-            from_error_response(status, Bytes::from(body), redactions)
+            from_error_response(status, Bytes::new(), redactions)
         }
-        P::InvalidResponsePayload(body, e) => {
-            decode_error(status.unwrap_or(StatusCode::OK), body, &e)
-        }
+        P::InvalidResponsePayload(body, e) => decode_error(success, body, &e),
         P::UnexpectedResponse(response) => {
             let status = response.status();
-            match response.bytes().await {
-                Ok(body) if status.is_success() => decode_failure(
+            if status.is_redirection() {
+                let location = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                return Error::Redirect(RedirectError::new(status, location, redactions));
+            }
+            let limit = limits.for_status(status);
+            match limits::read(response, limit).await {
+                limits::Read::Whole(body) if status.is_success() => decode_failure(
                     status,
                     body,
                     "a status the spec does not list for this operation",
                 ),
-                Ok(body) => from_error_response(status, body, redactions),
-                Err(e) => transport(e),
+                limits::Read::Whole(body) => from_error_response(status, body, redactions),
+                limits::Read::TooLarge(partial) => {
+                    Error::BodyTooLarge(BodyTooLargeError::new(status, limit, partial))
+                }
+                limits::Read::Failed(e) => transport(e),
             }
         }
     }

@@ -6,8 +6,8 @@
 //! once the policy's retries are spent. The last response or error is returned as it
 //! came, so the caller sees the last body.
 //!
-//! Every attempt is a `DEBUG` event on target `knot_api::http` (operation, attempt, status,
-//! elapsed time) and every retry a `WARN` event on `knot_api::retry` (attempt, delay,
+//! Every attempt is a `DEBUG` event on target `knot_api::http` (operation, attempt,
+//! status) and every retry a `WARN` event on `knot_api::retry` (attempt, delay,
 //! cause); neither carries headers or bodies.
 //!
 //! Delays follow the Stainless SDK convention: `min(base × 2^n, cap)` minus up to 25 %
@@ -26,9 +26,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
 use reqwest::{Request, Response, StatusCode};
-
-use super::printable::Redactions;
-use super::response_guard::{self, BodyLimits};
 
 /// The most retries any policy makes, whatever it is configured with.
 pub const MAX_RETRIES_CEILING: u32 = 10;
@@ -186,104 +183,78 @@ fn seconds(secs: f64) -> Option<Duration> {
 }
 
 /// What one call's attempts are bound by.
-pub(crate) struct Plan<'a> {
+pub(crate) struct Attempts<'a> {
     pub(crate) policy: &'a RetryPolicy,
-    /// Retries for this call (the call's override, else the policy's for the operation).
     pub(crate) max_retries: u32,
-    pub(crate) limits: BodyLimits,
-    /// The client's per-attempt timeout, when this crate built the HTTP client.
     pub(crate) attempt_timeout: Option<Duration>,
-    /// The whole call's deadline (`None`: too far away to represent, i.e. none).
+    /// The call's deadline (`None` when it is too far to represent).
     pub(crate) deadline: Option<Instant>,
-    pub(crate) redactions: &'a Redactions,
     pub(crate) operation_id: &'a str,
-    /// Where every answer must come from: the client's base URL (each operation's URL is
-    /// that base plus a path).
-    pub(crate) origin: &'a reqwest::Url,
 }
 
-/// Sends `request`, retrying as `plan` says. A request is cloned only when another
-/// attempt may follow; a response that will be retried is dropped unread; the last
-/// outcome is returned with its body read within the limits (see [`response_guard`]).
-pub(crate) async fn execute(
-    client: &reqwest::Client,
-    mut request: Request,
-    plan: &Plan<'_>,
-) -> reqwest::Result<Response> {
-    let max_retries = plan.max_retries.min(MAX_RETRIES_CEILING);
-    let mut retry = 0;
-    loop {
-        let remaining = plan
-            .deadline
-            .map(|d| d.saturating_duration_since(Instant::now()));
-        let attempt_timeout = match (
-            plan.attempt_timeout.or(request.timeout().copied()),
-            remaining,
-        ) {
-            (Some(t), Some(r)) => Some(t.min(r)),
-            (t, r) => t.or(r),
-        };
-        // The client's own timeout applies unless the deadline cuts it shorter; setting
-        // it on the request would only cost an allocation per attempt.
-        if request.timeout().is_some() || attempt_timeout != plan.attempt_timeout {
-            *request.timeout_mut() = attempt_timeout;
-        }
-        let next = if retry < max_retries {
-            request.try_clone()
-        } else {
-            None
-        };
-        let started =
-            tracing::enabled!(target: "knot_api::http", tracing::Level::DEBUG).then(Instant::now);
-        let result = client.execute(request).await;
-        if let Some(started) = started {
+impl Attempts<'_> {
+    /// Sends `request`, retrying as the policy says. A request is cloned only when another
+    /// attempt may follow; an answer that will be retried is dropped unread; a wait that
+    /// would pass the deadline ends the call with the answer in hand.
+    pub(crate) async fn run(
+        &self,
+        client: &reqwest::Client,
+        mut request: Request,
+    ) -> reqwest::Result<Response> {
+        let max_retries = self.max_retries.min(MAX_RETRIES_CEILING);
+        let mut retry = 0;
+        loop {
+            let remaining = self
+                .deadline
+                .map(|d| d.saturating_duration_since(Instant::now()));
+            let timeout = match (self.attempt_timeout.or(request.timeout().copied()), remaining) {
+                (Some(t), Some(r)) => Some(t.min(r)),
+                (t, r) => t.or(r),
+            };
+            if timeout != self.attempt_timeout {
+                *request.timeout_mut() = timeout;
+            }
+            let next = (retry < max_retries).then(|| request.try_clone()).flatten();
+            let result = client.execute(request).await;
             tracing::debug!(
                 target: "knot_api::http",
-                operation = plan.operation_id,
+                operation = self.operation_id,
                 attempt = retry + 1,
                 status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0),
-                elapsed_us = started.elapsed().as_micros() as u64,
                 "Knot request attempt finished"
             );
-        }
-        let retryable = match (&next, &result) {
-            (None, _) => None,
-            (Some(_), Ok(response)) if plan.policy.retries_status(response.status()) => Some((
-                plan.policy.delay(retry, retry_after(response.headers())),
-                response.status().as_u16().to_string(),
-            )),
-            (Some(_), Err(error)) if error.is_connect() => {
-                Some((plan.policy.delay(retry, None), "connect".to_owned()))
-            }
-            _ => None,
-        };
-        let fits = |delay: Duration| match (Instant::now().checked_add(delay), plan.deadline) {
-            (Some(end), Some(deadline)) => end < deadline,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        let (Some(next), Some((delay, cause))) = (next, retryable.filter(|(d, _)| fits(*d))) else {
-            return match result {
-                Ok(response) => {
-                    response_guard::accept(response, plan.origin, plan.limits, plan.redactions)
-                        .await
+            let wait = match (&next, &result) {
+                (Some(_), Ok(response)) if self.policy.retries_status(response.status()) => Some((
+                    self.policy.delay(retry, retry_after(response.headers())),
+                    response.status().as_u16().to_string(),
+                )),
+                (Some(_), Err(error)) if error.is_connect() => {
+                    Some((self.policy.delay(retry, None), "connect".to_owned()))
                 }
-                Err(error) => Err(error),
+                _ => None,
             };
-        };
-        tracing::warn!(
-            target: "knot_api::retry",
-            operation = plan.operation_id,
-            attempt = retry + 2,
-            max_attempts = max_retries + 1,
-            delay_ms = delay.as_millis() as u64,
-            cause = cause.as_str(),
-            "retrying Knot request"
-        );
-        // The response being retried is dropped unread: its body costs nothing.
-        drop(result);
-        tokio::time::sleep(delay).await;
-        request = next;
-        retry += 1;
+            let fits = |delay: Duration| match (Instant::now().checked_add(delay), self.deadline) {
+                (Some(end), Some(deadline)) => end < deadline,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let (Some(next), Some((delay, cause))) = (next, wait.filter(|(d, _)| fits(*d))) else {
+                return result;
+            };
+            tracing::warn!(
+                target: "knot_api::retry",
+                operation = self.operation_id,
+                attempt = retry + 2,
+                max_attempts = max_retries + 1,
+                delay_ms = delay.as_millis() as u64,
+                cause = cause.as_str(),
+                "retrying Knot request"
+            );
+            drop(result);
+            tokio::time::sleep(delay).await;
+            request = next;
+            retry += 1;
+        }
     }
 }
+

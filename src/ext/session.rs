@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 
 use super::error::{self, Error};
+use super::secret::Secret;
 
 /// How long Knot keeps a session valid.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 60);
@@ -60,17 +61,16 @@ impl Session {
 /// The session in a decoded `session_create` answer: `token` is the response's `session`
 /// field, `rest` the response without it (kept, serialized, in a decode error). Used by
 /// the generated `create_session` (absent when a spec has no `session_create`).
-#[allow(dead_code)]
-pub(crate) fn from_response<R: serde::Serialize>(
+/// The session in `session_create`'s answer: its `session` field, which must be a token.
+pub(crate) fn from_answer(
     status: StatusCode,
-    token: impl Into<Option<String>>,
-    rest: &R,
+    token: impl Into<Option<Secret>>,
 ) -> Result<Session, Error> {
     match token.into() {
-        Some(token) if !token.trim().is_empty() => Ok(Session::new(token)),
+        Some(token) if !token.expose().trim().is_empty() => Ok(Session::new(token.into_inner())),
         _ => Err(error::decode_failure(
             status,
-            serde_json::to_vec(rest).unwrap_or_default().into(),
+            bytes::Bytes::new(),
             "the response has no `session` string",
         )),
     }

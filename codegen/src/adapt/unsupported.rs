@@ -1,0 +1,153 @@
+//! Constructs progenitor 0.15 refuses (or panics on) inside an operation, handled one by
+//! one so that the operation, and the document, are still generated.
+//!
+//! Where the meaning survives, the construct is rewritten: a JSON media type's
+//! `encoding` (meaningless for JSON; progenitor panics on it) is dropped, and so is a
+//! form body's (progenitor panics; its fields are sent with the default encoding, a
+//! note says so), a JSON body or
+//! response without a schema becomes any JSON value. Where it does not, the parameter
+//! is not generated, with a note naming it by JSON pointer: a parameter described by
+//! `content` instead of `schema`, a path parameter in a style other than `simple`, a
+//! query parameter in a style other than `form` (such as `deepObject`).
+//! Cookie parameters and multipart bodies are not losses: see [`crate::cookies`] and
+//! [`crate::multipart`].
+
+use serde_json::{Value, json};
+
+use crate::notes::Notes;
+use crate::spec::pointer::join;
+use crate::spec::walk;
+
+/// Applies every rewrite in place (on a 3.0 document, before [`crate::adapt`]).
+pub fn handle(doc: &mut Value, notes: &mut Notes) {
+    for op in walk::operations(doc) {
+        let item_at = join("#/paths", &op.path);
+        for holder in [item_at, op.pointer.clone()] {
+            parameters(doc, &format!("{holder}/parameters"), &op, notes);
+        }
+        let mut holders = vec![format!("{}/requestBody", op.pointer)];
+        if let Some(Value::Object(responses)) =
+            walk::pointer_get(doc, &format!("{}/responses", op.pointer))
+        {
+            holders.extend(
+                responses
+                    .keys()
+                    .map(|code| join(&format!("{}/responses", op.pointer), code)),
+            );
+        }
+        for holder in holders {
+            json_media(doc, &holder, &op, notes);
+        }
+    }
+}
+
+fn parameters(doc: &mut Value, list_at: &str, op: &walk::OperationRef, notes: &mut Notes) {
+    let Some(Value::Array(list)) = walk::pointer_get(doc, list_at) else {
+        return;
+    };
+    let mut dropped = Vec::new();
+    for (i, param) in list.iter().enumerate() {
+        let param = crate::spec::schema::deref(doc, param);
+        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+        let place = param.get("in").and_then(Value::as_str).unwrap_or("");
+        let style = param.get("style").and_then(Value::as_str);
+        let reason = if param.get("schema").is_none() && param.get("content").is_some() {
+            Some("described by `content`, not `schema`".to_owned())
+        } else if place == "path" && style.is_some_and(|s| s != "simple") {
+            Some(format!("path style `{}`", style.unwrap_or_default()))
+        } else if place == "query" && style.is_some_and(|s| s != "form") {
+            Some(format!("query style `{}`", style.unwrap_or_default()))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            notes.add(
+                format!(
+                    "{}: parameter `{name}` not generated (progenitor cannot send it: {reason})",
+                    op.label()
+                ),
+                format!("{list_at}/{i}"),
+            );
+            dropped.push(i);
+        }
+    }
+    if let Some(Value::Array(list)) = walk::pointer_get_mut(doc, list_at) {
+        let mut i = 0;
+        list.retain(|_| {
+            let keep = !dropped.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+}
+
+fn json_media(doc: &mut Value, holder: &str, op: &walk::OperationRef, notes: &mut Notes) {
+    let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{holder}/content"))
+    else {
+        return;
+    };
+    for (media, m) in content.iter_mut() {
+        let json = crate::adapt::tolerant::is_json(media);
+        let form =
+            media.split(';').next().unwrap_or(media).trim() == "application/x-www-form-urlencoded";
+        if !json && !form {
+            continue;
+        }
+        let Value::Object(m) = m else { continue };
+        let at = join(&format!("{holder}/content"), media);
+        if m.remove("encoding").is_some() {
+            notes.add(
+                format!(
+                    "{}: `encoding` of a {} media type not applied",
+                    op.label(),
+                    if json { "JSON" } else { "form" }
+                ),
+                join(&at, "encoding"),
+            );
+        }
+        if json && !m.contains_key("schema") {
+            m.insert("schema".into(), json!({}));
+            notes.add(
+                format!(
+                    "{}: JSON media type without a schema generated as any JSON value",
+                    op.label()
+                ),
+                at,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_constructs_are_rewritten_or_dropped_with_a_note() {
+        let mut doc = json!({ "paths": { "/a/{id}": { "get": {
+            "parameters": [
+                { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                { "name": "f", "in": "query", "content": { "application/json": {} } },
+                { "name": "deep", "in": "query", "style": "deepObject", "schema": { "type": "object" } },
+                { "name": "m", "in": "path", "style": "matrix", "required": true, "schema": { "type": "string" } }
+            ],
+            "requestBody": { "content": { "application/json": {
+                "schema": { "type": "object" }, "encoding": { "x": {} } } } },
+            "responses": { "200": { "description": "ok", "content": { "application/json": {} } } }
+        } } } });
+        let mut notes = Notes::default();
+        handle(&mut doc, &mut notes);
+        let op = &doc["paths"]["/a/{id}"]["get"];
+        assert_eq!(op["parameters"].as_array().unwrap().len(), 1);
+        assert!(
+            op["requestBody"]["content"]["application/json"]
+                .get("encoding")
+                .is_none()
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
+        assert_eq!(notes.kinds().count(), 5, "{:?}", notes.summary());
+    }
+}

@@ -1,0 +1,13 @@
+//! The report stage: what is said about a spec and its generated client, for people and
+//! tests rather than for the compiler.
+//!
+//! - [`examples`]: the spec's examples with the Rust type of each place (the
+//!   conformance test's table).
+//! - [`surface`]: the generated public API as a listing (the reviewed snapshot).
+//! - [`diff`]: two specs compared, with the semver bump the change needs.
+//! - [`synthetic`]: a Knot-shaped spec of any size, for benchmarks and scale tests.
+
+pub mod diff;
+pub mod examples;
+pub mod surface;
+pub mod synthetic;
