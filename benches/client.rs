@@ -104,18 +104,22 @@ fn validation(quick: bool) {
     let parse = per_op(n, || {
         black_box(serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap());
     });
+    let json = match serde_json::from_slice::<serde_json::Value>(&bytes).unwrap() {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("the body is an object"),
+    };
     let validate = per_op(n, || {
-        knot_api::__private::validate_body("session_create", black_box(&bytes)).unwrap();
+        knot_api::__private::validate("session_create", black_box(&json)).unwrap();
     });
     let typed = body();
     let validate_typed = per_op(n, || {
-        knot_api::__private::validate_typed("session_create", black_box(&typed)).unwrap();
+        knot_api::__private::validate("session_create", black_box(&typed)).unwrap();
     });
     let serialize = per_op(n, || {
         black_box(serde_json::to_vec(black_box(&typed)).unwrap());
     });
     println!(
-        "validation: {validate_typed:.0} ns per request for the typed body (what the generated operations do), {validate:.0} ns for its {}-byte JSON (for scale: serializing it takes {serialize:.0} ns, parsing it into a serde_json::Value {parse:.0} ns); goal < 1000 ns",
+        "validation: {validate_typed:.0} ns per request for the typed body (what the generated operations do), {validate:.0} ns for the same as a parsed {}-byte JSON object (for scale: serializing it takes {serialize:.0} ns, parsing it into a serde_json::Value {parse:.0} ns); goal < 1000 ns",
         bytes.len()
     );
 }
@@ -333,7 +337,7 @@ impl Sides {
     /// validated, (`copy`) a copy of the request kept for a retry, the typed answer.
     async fn required(&self, copy: bool) {
         let request = self.with_our_headers().build().unwrap();
-        knot_api::__private::validate_typed("session_create", &self.body).unwrap();
+        knot_api::__private::validate("session_create", &self.body).unwrap();
         let copy = if copy { request.try_clone() } else { None };
         let response = self.raw_headers.execute(request).await.unwrap();
         assert!(response.status().is_success());
@@ -544,7 +548,7 @@ fn generation(quick: bool) {
     let dir = std::env::temp_dir().join("knot-api-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let synthetic = dir.join("synthetic-100.json");
-    std::fs::write(&synthetic, knot_codegen::synthetic::spec(100)).unwrap();
+    std::fs::write(&synthetic, knot_codegen::report::synthetic::spec(100)).unwrap();
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml");
     let runs = if quick { 1 } else { 10 };
     for (name, path) in [

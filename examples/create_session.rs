@@ -163,9 +163,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
                 let (key, v) = value.split_once('=').ok_or_else(|| {
                     format!("--metadata takes KEY=VALUE, got `{}`", quoted(&value))
                 })?;
-                let v = types::SessionCreateBodyMetadataValue::try_from(v.to_owned())
-                    .map_err(|e| format!("--metadata {}: {e}", quoted(key)))?;
-                metadata.insert(key.to_owned(), v);
+                metadata.insert(key.to_owned(), v.to_owned());
                 body
             }
         };

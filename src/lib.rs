@@ -99,6 +99,8 @@ pub use progenitor_client::{ByteStream, ResponseValue};
 /// `X::builder()` for the ones requests carry, open enums for the values Knot sends.
 pub mod types {
     pub use crate::emitted::builder;
+    // A spec may have no enum Knot sends.
+    #[allow(unused_imports)]
     pub use crate::emitted::open_enums::*;
     pub use crate::generated::types::*;
 }
@@ -114,6 +116,7 @@ pub mod operations {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
+    pub use crate::ext::fields::{AsField, Field, Fields};
     pub use crate::ext::validation::validate;
 }
 

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::client::KnotClient;
 use super::error::{self, ConfigError, Error};
@@ -32,15 +34,6 @@ impl<'a> Call<'a> {
             None => Cow::Borrowed(&knot.api),
             Some(options) => {
                 options.check()?;
-                if let Some(name) = options.extra_body.keys().find(|name| {
-                    crate::contract::operation(operation)
-                        .is_some_and(|op| op.body_fields.iter().any(|f| f.name == name.as_str()))
-                }) {
-                    return Err(ConfigError::new(format!(
-                        "extra_body `{name}` is a field of the request body; set it with the body's builder"
-                    ))
-                    .into());
-                }
                 let api = &knot.api;
                 let inner = api.inner().for_call(options);
                 Cow::Owned(Client::new_with_client(api.baseurl(), api.client().clone(), inner))
@@ -50,10 +43,30 @@ impl<'a> Call<'a> {
     }
 
     /// Validates a typed body with the operation's rules (unless the client turned
-    /// validation off).
-    pub(crate) fn validate(&self, body: &dyn Fields) -> Result<(), Error> {
-        if self.client.inner().validates() {
-            validation::validate(self.operation, body)?;
+    /// validation off). When this call's extra body fields override fields of the spec,
+    /// the JSON that will be sent is what is judged, by the same rules.
+    pub(crate) fn validate<B: Fields + Serialize>(&self, body: &B) -> Result<(), Error> {
+        let state = self.client.inner();
+        if !state.validates() {
+            return Ok(());
+        }
+        let overrides = state.extra_body().filter(|extra| {
+            crate::contract::operation(self.operation).is_some_and(|op| {
+                op.body_fields.iter().any(|f| extra.contains_key(f.name))
+            })
+        });
+        match overrides {
+            None => validation::validate(self.operation, body)?,
+            Some(extra) => {
+                let Ok(Value::Object(mut sent)) = serde_json::to_value(body) else {
+                    return Err(ConfigError::new(
+                        "RequestOptions::extra_body needs a JSON object body",
+                    )
+                    .into());
+                };
+                sent.extend(extra.clone());
+                validation::validate(self.operation, &sent)?;
+            }
         }
         Ok(())
     }

@@ -58,6 +58,14 @@ impl HookState {
         }
     }
 
+    /// This call's extra body fields, if it has any.
+    pub(crate) fn extra_body(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.call
+            .as_deref()
+            .map(|options| &options.extra_body)
+            .filter(|extra| !extra.is_empty())
+    }
+
     pub(crate) fn validates(&self) -> bool {
         self.shared.validate
     }

@@ -9,8 +9,8 @@
 //! is not generated, with a note naming it by JSON pointer: a parameter described by
 //! `content` instead of `schema`, a path parameter in a style other than `simple`, a
 //! query parameter in a style other than `form` (such as `deepObject`).
-//! Cookie parameters and multipart bodies are not losses: see [`crate::cookies`] and
-//! [`crate::multipart`].
+//! Cookie parameters are not sent either (progenitor has no place for them), with a note;
+//! multipart bodies are dropped with the other media types progenitor cannot send.
 
 use serde_json::{Value, json};
 
@@ -51,7 +51,9 @@ fn parameters(doc: &mut Value, list_at: &str, op: &walk::OperationRef, notes: &m
         let name = param.get("name").and_then(Value::as_str).unwrap_or("");
         let place = param.get("in").and_then(Value::as_str).unwrap_or("");
         let style = param.get("style").and_then(Value::as_str);
-        let reason = if param.get("schema").is_none() && param.get("content").is_some() {
+        let reason = if place == "cookie" {
+            Some("a cookie parameter".to_owned())
+        } else if param.get("schema").is_none() && param.get("content").is_some() {
             Some("described by `content`, not `schema`".to_owned())
         } else if place == "path" && style.is_some_and(|s| s != "simple") {
             Some(format!("path style `{}`", style.unwrap_or_default()))

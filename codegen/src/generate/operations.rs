@@ -184,7 +184,7 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
                 });
                 // No body at all is an empty one: its first required field is reported.
                 takes.push(quote! { let body = self.body.unwrap_or_default().build()?; });
-                validate = quote! { call.validate(&body)?; };
+                validate = quote! { __call.validate(&body)?; };
             }
             _ if optional => {
                 fields.push(quote! { #field: ::std::option::Option<#owned> });
@@ -224,21 +224,28 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
         .collect();
     let success: TokenStream = op.method.success.parse().expect("a type progenitor wrote");
     let must_use = format!("`{}` sends nothing until `.send()` is awaited", names::builder_type(&op.id));
+    // A raw body (`reqwest::Body`) cannot be cloned; any other builder can.
+    let derives = if op.method.params.iter().any(|p| p.owned == "reqwest::Body") {
+        quote! { #[derive(Debug)] }
+    } else {
+        quote! { #[derive(Debug, Clone)] }
+    };
     quote! {
         #docs
         #[must_use = #must_use]
-        #[derive(Debug)]
+        #derives
         pub struct #name<'a> {
-            knot: &'a crate::KnotClient,
-            options: ::std::option::Option<crate::RequestOptions>,
+            // Named apart from any parameter (a parameter's field has its name).
+            __knot: &'a crate::KnotClient,
+            __options: ::std::option::Option<crate::RequestOptions>,
             #(#fields,)*
         }
 
         impl<'a> #name<'a> {
             pub(crate) fn new(knot: &'a crate::KnotClient) -> Self {
                 Self {
-                    knot,
-                    options: ::std::option::Option::None,
+                    __knot: knot,
+                    __options: ::std::option::Option::None,
                     #(#field_names: ::std::option::Option::None,)*
                 }
             }
@@ -247,7 +254,7 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
 
             /// Options for this call only (extra headers or body fields, retries, deadline).
             pub fn #options(mut self, options: crate::RequestOptions) -> Self {
-                self.options = ::std::option::Option::Some(options);
+                self.__options = ::std::option::Option::Some(options);
                 self
             }
 
@@ -259,10 +266,10 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
             /// Sends the request; the decoded answer with its status and headers.
             pub async fn #send_with_response(self) -> crate::Result<crate::ResponseValue<#success>> {
                 #(#takes)*
-                let call = crate::ext::call::Call::new(self.knot, #id, self.options)?;
+                let __call = crate::ext::call::Call::new(self.__knot, #id, self.__options)?;
                 #validate
-                let result = call.client().#method(#(#args),*).await;
-                call.finish(result).await
+                let __result = __call.client().#method(#(#args),*).await;
+                __call.finish(__result).await
             }
         }
     }

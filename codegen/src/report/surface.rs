@@ -238,6 +238,9 @@ pub fn type_string(ty: &Type) -> String {
         ("serde_json::Map", "Map"),
         ("serde_json::Value", "Value"),
         ("std::result::Result", "Result"),
+        // knot-api's own types, as users name them (`knot_api::types::X`, `Secret`).
+        ("crate::emitted::open_enums::", ""),
+        ("crate::Secret", "Secret"),
     ] {
         text = text.replace(long, short);
     }
@@ -250,7 +253,7 @@ pub fn render(surface: &Surface, spec_name: &str) -> String {
     let _ = writeln!(
         s,
         "# Public API generated from {spec_name}. Review changes to this file like code.\n\
-         # Regenerate with: KNOT_BLESS=1 cargo test --test api_snapshot\n"
+         # Regenerate with: KNOT_BLESS=1 cargo test --test codegen api_snapshot\n"
     );
     for (name, op) in &surface.operations {
         let params = op

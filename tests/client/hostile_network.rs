@@ -2,7 +2,7 @@
 //! loopback): no panic on any header, bounded bodies, no redirects, nothing printed that
 //! carries secrets, control characters or unbounded server text, a deadline per call.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -163,8 +163,8 @@ async fn an_endless_success_body_ends_the_attempt_with_what_was_read() {
             panic!("{error:?}")
         };
         assert_eq!((e.status().as_u16(), e.limit()), (200, 1_000_000));
-        assert_eq!(e.partial_body().len(), 1_000_000);
-        assert!(e.partial_body().iter().all(|b| *b == b'x'));
+        // A success body is decoded as it streams: nothing of it is kept.
+        assert!(e.partial_body().is_empty());
         let shown = error.to_string();
         assert!(shown.contains("1000000-byte limit"), "{shown}");
         assert!(!shown.contains("xxxx"), "{shown}");
@@ -223,7 +223,7 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
 }
 
 /// With a caller's client that follows redirects, a session from another origin is
-/// still never accepted.
+/// still never accepted: the call fails as misconfigured.
 #[tokio::test]
 async fn a_session_from_another_origin_is_never_accepted() {
     let elsewhere = HostileServer::always(session_ok()).await;
@@ -236,10 +236,7 @@ async fn a_session_from_another_origin_is_never_accepted() {
         .build()
         .unwrap();
     let error = knot.create_session(body()).await.unwrap_err();
-    let Error::Redirect(e) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(e.status(), 200);
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
     assert!(error.to_string().contains("another origin"), "{error}");
     // reqwest drops Authorization on a cross-host hop; the 302 became a GET.
     let seen = elsewhere.seen();
@@ -383,7 +380,7 @@ async fn a_declared_length_body_is_still_bounded_in_time_size_and_completeness()
         let Error::BodyTooLarge(e) = &error else {
             panic!("{error:?}")
         };
-        assert_eq!(e.partial_body().len(), 100_000);
+        assert_eq!(e.limit(), 100_000);
     }
 }
 

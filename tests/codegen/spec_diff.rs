@@ -3,7 +3,7 @@
 //! and an independent check: optic (`@useoptic/optic` 1.0.9) must agree with our
 //! OpenAPI-level breaking/not-breaking verdict wherever it has a rule.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -13,7 +13,7 @@
 //!   `KNOT_DAMAGE_SEED=<that number>`; `KNOT_DAMAGE_SEED=<n>` uses seed `n`.
 //!
 //! A long run: `KNOT_DAMAGE_SEED=random KNOT_DAMAGE_CASES=20000 cargo test --release
-//! --test spec_robustness -- --nocapture`. Each shape a run has found is also a fixture
+//! --test codegen spec_robustness -- --nocapture`. Each shape a run has found is also a fixture
 //! in `tests/fixtures/bad/` with its exact message (`tests/regeneration.rs`).
 
 use std::collections::BTreeSet;
@@ -61,7 +61,7 @@ fn config() -> ProptestConfig {
         cases,
         rng_algorithm: RngAlgorithm::ChaCha,
         rng_seed: RngSeed::Fixed(run_seed()),
-        // `tests/spec_robustness.proptest-regressions`, replayed before new cases.
+        // `tests/codegen/spec_robustness.proptest-regressions`, replayed before new cases.
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),

@@ -1,7 +1,7 @@
 //! The generated `session_create` against a real HTTP server on loopback: each status
 //! the spec documents comes back as the right result, with nothing lost.
 
-mod common;
+use crate::common;
 
 use knot_api::Error;
 use serde_json::json;
@@ -28,7 +28,7 @@ async fn status_200_decodes_the_session() {
     .await;
     let response = common::generated_session_create(&knot).await.unwrap();
     assert_eq!(
-        response.session.as_deref(),
+        response.session.as_ref().map(knot_api::Secret::expose),
         Some("915efe72-5136-4652-z91q-d9d48003c102")
     );
     let requests = server.received_requests().await.unwrap();
@@ -88,7 +88,7 @@ async fn extra_response_fields_are_tolerated() {
     )
     .await;
     let response = common::generated_session_create(&knot).await.unwrap();
-    assert_eq!(response.session.as_deref(), Some("s-1"));
+    assert_eq!(response.session.as_ref().map(knot_api::Secret::expose), Some("s-1"));
 }
 
 #[tokio::test]

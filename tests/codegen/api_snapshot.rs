@@ -1,6 +1,6 @@
 //! The generated public API matches the committed snapshot
 //! (`tests/snapshots/generated-api.txt`), so spec changes show up in review as a readable
-//! diff. Bless a change with `KNOT_BLESS=1 cargo test --test api_snapshot`.
+//! diff. Bless a change with `KNOT_BLESS=1 cargo test --test codegen api_snapshot`.
 //!
 //! Follows `KNOT_OPENAPI_SPEC` like build.rs, so trying a candidate spec in CI shows what
 //! it does to the API.
@@ -18,7 +18,7 @@ fn generated_api_matches_the_snapshot() {
         .unwrap_or_else(|| "openapi/openapi.yaml".to_owned());
     let spec_path = root.join(&spec);
     let generated = knot_codegen::generate_file(spec_path.to_str().unwrap()).unwrap();
-    let surface = knot_codegen::surface::extract(&generated.client).unwrap();
+    let surface = generated.surface.clone();
     // Named by the spec's title and version, not its path, so a candidate spec tried from
     // elsewhere shows only real API changes.
     let info = &knot_codegen::load::load_file(spec_path.to_str().unwrap())
@@ -38,7 +38,7 @@ fn generated_api_matches_the_snapshot() {
     let expected = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
     if expected != actual {
         panic!(
-            "the generated API no longer matches {SNAPSHOT}:\n{}\nIf this change is intended, bless it:\n    KNOT_BLESS=1 cargo test --test api_snapshot\n",
+            "the generated API no longer matches {SNAPSHOT}:\n{}\nIf this change is intended, bless it:\n    KNOT_BLESS=1 cargo test --test codegen api_snapshot\n",
             line_diff(&expected, &actual)
         );
     }

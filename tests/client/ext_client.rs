@@ -1,7 +1,7 @@
 //! The `ext` layer against a real HTTP server on loopback (wiremock): auth, validation,
 //! retry, timeouts, error mapping, concurrency.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -234,7 +234,7 @@ async fn generated_operations_are_validated_in_knots_words() {
 async fn valid_optional_fields_pass_and_validation_can_be_turned_off() {
     let server = common::server_answering(ok_session()).await;
     let knot = common::client(&server.uri());
-    let metadata: std::collections::HashMap<String, types::SessionCreateBodyMetadataValue> =
+    let metadata: std::collections::HashMap<String, String> =
         [("trace_id".to_owned(), "def456".parse().unwrap())].into();
     let body = types::SessionCreateBody::builder()
         .type_(types::SessionCreateBodyType::Vault)
