@@ -22,9 +22,12 @@
 //! client` (round trips only, same pairing; add `validation` for the validation figures).
 //!
 //! Profiling one contender: `KNOT_BENCH_ONLY=create_session` (or `raw`, `raw_again`,
-//! `raw_headers`, `raw_validated`, `raw_required`, `generated`, `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default
-//! 20 000) requests of that contender alone after a warm-up, e.g. under
-//! `valgrind --tool=callgrind` or `perf stat`.
+//! `raw_headers`, `raw_typed`, `raw_validated`, `raw_required`, `generated`,
+//! `generated_lean`) skips the rest and sends `KNOT_BENCH_REQUESTS` (default 20 000)
+//! requests of that contender alone after a warm-up, e.g. under
+//! `valgrind --tool=cachegrind --cache-sim=no`: two run lengths, the difference of the
+//! instruction counts divided by the difference of the lengths is the cost of one request
+//! (`.ci/instructions` does this for `create_session` against `raw_typed`).
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -195,6 +198,9 @@ enum Side {
     /// The generated operation on a client with validation off and no retries (so no
     /// request copy): what the rest of the path costs, for the breakdown.
     GeneratedLean,
+    /// Raw reqwest with our headers decoding the answer into the generated struct: the
+    /// baseline of the instruction count (`KNOT_BENCH_ONLY=raw_typed`).
+    RawTyped,
 }
 
 const CONTENDERS: [(Side, &str); 7] = [
@@ -218,6 +224,7 @@ impl Side {
             "create_session" => Side::CreateSession,
             "generated" => Side::Generated,
             "generated_lean" => Side::GeneratedLean,
+            "raw_typed" => Side::RawTyped,
             _ => return None,
         })
     }
@@ -359,6 +366,11 @@ impl Sides {
                     .await
                     .unwrap();
                 black_box(value["session"].as_str().unwrap().to_owned());
+            }
+            Side::RawTyped => {
+                let response = self.with_our_headers().send().await.unwrap();
+                let answer: types::SessionCreateResponse = response.json().await.unwrap();
+                black_box(answer);
             }
             Side::RawValidated => self.required(false).await,
             Side::RawRequired => self.required(true).await,
@@ -525,7 +537,7 @@ fn round_trips(quick: bool) {
 /// One contender alone, for a profiler.
 fn profile(name: &str, requests: usize) {
     let side = Side::from_name(name).unwrap_or_else(|| {
-        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, raw_validated, raw_required, create_session, generated, generated_lean)")
+        panic!("KNOT_BENCH_ONLY: unknown `{name}` (raw, raw_again, raw_headers, raw_typed, raw_validated, raw_required, create_session, generated, generated_lean)")
     });
     let (addr, _stop) = start_server();
     let sides = Sides::new(addr);

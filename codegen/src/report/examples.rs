@@ -124,7 +124,7 @@ pub fn extract(
         }
         // Parameters (the path item's, then the operation's), as the spec lists them:
         // a parameter the pipeline did not generate (see the build notes) is skipped.
-        let kept = parameters(prepared, &op);
+        let kept = parameters(adapted, &op);
         let item_at = join("#/paths", &op.path);
         for holder in [item_at, op.pointer.clone()] {
             let list_at = format!("{holder}/parameters");

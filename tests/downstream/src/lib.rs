@@ -53,7 +53,7 @@ pub fn product(kind: &types::SessionCreateBodyType) -> &'static str {
 /// Reads a response the way a service behind this crate would.
 pub fn session_of(json: &str) -> Option<String> {
     let response: types::SessionCreateResponse = serde_json::from_str(json).ok()?;
-    response.session
+    response.session.map(knot_api::Secret::into_inner)
 }
 
 /// The JSON Schema of the audit record (generated types included).
