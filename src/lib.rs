@@ -115,8 +115,8 @@ pub mod operations {
 /// may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
     pub use crate::ext::fields::{AsField, Field, Fields};
+    pub use crate::ext::retry::{MIN_SERVER_DELAY, retry_after};
     pub use crate::ext::validation::validate;
 }
 

@@ -31,12 +31,18 @@ impl<'a> Call<'a> {
         options: Option<RequestOptions>,
     ) -> Result<Self, Error> {
         let client = match options {
+            // No options, or none set: the client's own state serves.
             None => Cow::Borrowed(&knot.api),
+            Some(options) if options == RequestOptions::default() => Cow::Borrowed(&knot.api),
             Some(options) => {
                 options.check()?;
                 let api = &knot.api;
                 let inner = api.inner().for_call(options);
-                Cow::Owned(Client::new_with_client(api.baseurl(), api.client().clone(), inner))
+                Cow::Owned(Client::new_with_client(
+                    api.baseurl(),
+                    api.client().clone(),
+                    inner,
+                ))
             }
         };
         Ok(Self { operation, client })
@@ -51,9 +57,8 @@ impl<'a> Call<'a> {
             return Ok(());
         }
         let overrides = state.extra_body().filter(|extra| {
-            crate::contract::operation(self.operation).is_some_and(|op| {
-                op.body_fields.iter().any(|f| extra.contains_key(f.name))
-            })
+            crate::contract::operation(self.operation)
+                .is_some_and(|op| op.body_fields.iter().any(|f| extra.contains_key(f.name)))
         });
         match overrides {
             None => validation::validate(self.operation, body)?,

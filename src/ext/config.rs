@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::credentials::Credentials;
 use super::error::{ConfigError, Error};
-use super::printable::{Printable, Redactions};
 use super::limits::BodyLimits;
+use super::printable::{Printable, Redactions};
 use super::retry::{MAX_RETRIES_CEILING, RetryPolicy};
 
 /// Knot's hosted environments.

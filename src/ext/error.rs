@@ -7,9 +7,9 @@
 //! | [`Error::Server`] | a non-success answer that is not Knot-shaped (the 500 `{"message": ...}`, a proxy page) | status, raw body |
 //! | [`Error::Transport`] | no answer: connect failure, timeout | the `reqwest` error |
 //! | [`Error::Decode`] | a success answer that does not decode | status, raw body |
-//! | [`Error::Redirect`] | a 3xx answer, or an answer from another origin (never followed or used) | status, `Location` |
-//! | [`Error::BodyTooLarge`] | a body over the client's limit (stopped while reading) | status, limit, what was read up to it |
-//! | [`Error::Config`] | the client or the call is misconfigured | what is wrong, naming the setting |
+//! | [`Error::Redirect`] | a 3xx answer (never followed) | status, `Location` |
+//! | [`Error::BodyTooLarge`] | a body over the client's limit (stopped while reading) | status, limit, what was read up to it (error answers) |
+//! | [`Error::Config`] | the client or the call is misconfigured (a caller's HTTP client that followed a redirect to another origin included) | what is wrong, naming the setting |
 //!
 //! `Display` is one bounded line (see the private `printable` module): server text is escaped and
 //! cut to a few hundred characters, and never contains the secret, the `Authorization`
@@ -28,26 +28,36 @@ use super::limits::{self, BodyLimits};
 use super::printable::{MAX_QUOTED_CHARS, Printable, Redactions};
 pub use super::validation::ValidationError;
 
-/// Everything that can go wrong talking to Knot.
-#[derive(Debug)]
+/// Everything that can go wrong talking to Knot. A transparent wrapper: its `Display`
+/// is the payload's, and its `source` the payload's source, so each cause prints once
+/// along the chain.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request broke a rule and was not sent.
-    Validation(ValidationError),
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
     /// Knot refused the request with its error body.
+    #[error(transparent)]
     Api(ApiError),
     /// A non-success response whose body is not Knot's error shape.
+    #[error(transparent)]
     Server(ServerError),
     /// The request got no response (connection failure, timeout).
+    #[error(transparent)]
     Transport(TransportError),
     /// A success response that could not be decoded.
+    #[error(transparent)]
     Decode(DecodeError),
-    /// A redirect, or a response from another origin: never followed, never used.
+    /// A redirect: never followed.
+    #[error(transparent)]
     Redirect(RedirectError),
     /// A response body larger than the client's limit.
+    #[error(transparent)]
     BodyTooLarge(BodyTooLargeError),
     /// The client or the call is misconfigured.
-    Config(ConfigError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 impl Error {
@@ -87,49 +97,12 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Validation(e) => e.fmt(f),
-            Error::Api(e) => e.fmt(f),
-            Error::Server(e) => e.fmt(f),
-            Error::Transport(e) => e.fmt(f),
-            Error::Decode(e) => e.fmt(f),
-            Error::Redirect(e) => e.fmt(f),
-            Error::BodyTooLarge(e) => e.fmt(f),
-            Error::Config(e) => e.fmt(f),
-        }
-    }
-}
-
-/// `Error` is a transparent wrapper: its `Display` is the payload's, and its `source` is
-/// the payload's source, so each cause prints once along the chain.
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(e) => std::error::Error::source(e),
-            _ => None,
-        }
-    }
-}
-
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl From<ValidationError> for Error {
-    fn from(e: ValidationError) -> Self {
-        Error::Validation(e)
-    }
-}
-
-impl From<ConfigError> for Error {
-    fn from(e: ConfigError) -> Self {
-        Error::Config(e)
-    }
-}
-
 /// Knot's error body: `error_type`, `error_code`, `error_message`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", parts.shown)]
 pub struct ApiError {
     status: StatusCode,
     // Boxed to keep `Error` small on the happy path's `Result`.
@@ -188,12 +161,6 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.parts.shown)
-    }
-}
-
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
@@ -203,10 +170,9 @@ impl fmt::Debug for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
-
 /// A non-success response whose body is not Knot's error shape.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{shown}")]
 pub struct ServerError {
     status: StatusCode,
     body: Bytes,
@@ -233,12 +199,6 @@ fn message_of(body: &[u8]) -> Option<String> {
     value.get("message")?.as_str().map(str::to_owned)
 }
 
-impl fmt::Display for ServerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.shown)
-    }
-}
-
 impl fmt::Debug for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServerError")
@@ -247,8 +207,6 @@ impl fmt::Debug for ServerError {
             .finish()
     }
 }
-
-impl std::error::Error for ServerError {}
 
 /// No response: the connection failed or timed out.
 #[derive(Debug)]
@@ -367,10 +325,10 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// A redirect (never followed), or a response that came from another origin than the
-/// configured base URL (possible only with a caller-supplied `reqwest::Client` that follows
-/// redirects): its body is never used, so a session cannot come from elsewhere.
-#[derive(Clone, PartialEq, Eq)]
+/// A redirect, never followed: the request and its credentials stay with the configured
+/// base URL, and a session cannot come from elsewhere.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{shown}")]
 pub struct RedirectError {
     status: StatusCode,
     location: Option<String>,
@@ -383,26 +341,15 @@ impl RedirectError {
         location: Option<String>,
         redactions: &Redactions,
     ) -> Self {
-        let shown = if status.is_redirection() {
-            let target = match &location {
-                Some(location) => format!(" to {}", Printable::url(location, redactions)),
-                None => String::new(),
-            };
-            format!(
-                "Knot answered HTTP {} (a redirection{target}); redirects are not followed, so \
-                 the request and credentials stay with the configured base URL",
-                status.as_u16()
-            )
-        } else {
-            format!(
-                "HTTP {} response came from another origin ({}); it was not used",
-                status.as_u16(),
-                location
-                    .as_deref()
-                    .map(|l| Printable::url(l, redactions))
-                    .unwrap_or_default()
-            )
+        let target = match &location {
+            Some(location) => format!(" to {}", Printable::url(location, redactions)),
+            None => String::new(),
         };
+        let shown = format!(
+            "Knot answered HTTP {} (a redirection{target}); redirects are not followed, so \
+             the request and credentials stay with the configured base URL",
+            status.as_u16()
+        );
         Self {
             status,
             location,
@@ -410,19 +357,13 @@ impl RedirectError {
         }
     }
 
-    /// HTTP status (3xx, or the status of a response from another origin).
+    /// HTTP status (3xx).
     pub fn status(&self) -> StatusCode {
         self.status
     }
-    /// The `Location` header as sent (or the other origin's URL), when there was one.
+    /// The `Location` header as sent, when there was one.
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
-    }
-}
-
-impl fmt::Display for RedirectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.shown)
     }
 }
 
@@ -433,8 +374,6 @@ impl fmt::Debug for RedirectError {
             .finish()
     }
 }
-
-impl std::error::Error for RedirectError {}
 
 /// A response body that exceeded the client's limit; reading stopped there.
 #[derive(Clone, PartialEq, Eq)]

@@ -7,11 +7,11 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 use serde_json::{Map, Value};
 
 /// A field's value as the rules see it.
-#[derive(Debug, Clone, PartialEq)]
 pub enum Field<'a> {
     /// Not set (`None`, or not in the JSON object).
     Absent,
@@ -29,16 +29,53 @@ pub enum Field<'a> {
     },
     /// Text.
     Str(Cow<'a, str>),
+    /// Text known by how it displays: a generated enum, whose `Display` is its wire value
+    /// (read without allocating).
+    Shown(&'a dyn fmt::Display),
     /// An array of this many items.
     Array(usize),
     /// An object, its entries as views.
     Object(Vec<(Cow<'a, str>, Field<'a>)>),
 }
 
+impl fmt::Debug for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Absent => f.write_str("Absent"),
+            Field::Null => f.write_str("Null"),
+            Field::Present => f.write_str("Present"),
+            Field::Bool => f.write_str("Bool"),
+            Field::Number { integer } => write!(f, "Number {{ integer: {integer} }}"),
+            Field::Str(s) => write!(f, "Str({s:?})"),
+            Field::Shown(v) => write!(f, "Shown({:?})", v.to_string()),
+            Field::Array(n) => write!(f, "Array({n})"),
+            Field::Object(entries) => f
+                .debug_map()
+                .entries(entries.iter().map(|(k, v)| (k, v)))
+                .finish(),
+        }
+    }
+}
+
 impl<'a> Field<'a> {
-    /// Owned text (an enum's wire value).
-    pub fn text(value: String) -> Self {
-        Field::Str(Cow::Owned(value))
+    /// Whether the value is the text `expected` (text, or a value displayed as it).
+    pub fn is(&self, expected: &str) -> bool {
+        match self {
+            Field::Str(s) => s == expected,
+            Field::Shown(value) => {
+                // Compares as it is written, without building the string.
+                struct Prefix<'e>(&'e str);
+                impl fmt::Write for Prefix<'_> {
+                    fn write_str(&mut self, s: &str) -> fmt::Result {
+                        self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+                        Ok(())
+                    }
+                }
+                let mut rest = Prefix(expected);
+                fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
+            }
+            _ => false,
+        }
     }
 
     /// Laravel's "required" fails on these: nothing, `null`, blank text, empty arrays and
@@ -58,7 +95,7 @@ impl<'a> Field<'a> {
     pub fn has_type(&self, expected: &str) -> bool {
         match (self, expected) {
             (Field::Present, _) => true,
-            (Field::Str(_), "string")
+            (Field::Str(_) | Field::Shown(_), "string")
             | (Field::Object(_), "object")
             | (Field::Array(_), "array")
             | (Field::Bool, "boolean")

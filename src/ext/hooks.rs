@@ -148,7 +148,7 @@ impl ClientHooks<HookState> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let origin = &self.inner.shared.origin;
         match result {
-            Ok(response) if response.url().origin() != origin.origin() => {
+            Ok(response) if !same_origin(response.url(), origin) => {
                 Err(progenitor_client::Error::Custom(format!(
                     "the HTTP client followed a redirect to another origin ({}); build it with \
                      reqwest::redirect::Policy::none()",
@@ -163,8 +163,18 @@ impl ClientHooks<HookState> for Client {
     }
 }
 
+/// Whether two URLs share scheme, host and port (compared without allocating).
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
 /// Adds the call's extra fields to a JSON object body.
-fn merge_extra_body(request: &mut reqwest::Request, options: &RequestOptions) -> Result<(), String> {
+fn merge_extra_body(
+    request: &mut reqwest::Request,
+    options: &RequestOptions,
+) -> Result<(), String> {
     let refuse = || "RequestOptions::extra_body needs a JSON object body".to_owned();
     let bytes = request
         .body()

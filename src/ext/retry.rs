@@ -207,7 +207,10 @@ impl Attempts<'_> {
             let remaining = self
                 .deadline
                 .map(|d| d.saturating_duration_since(Instant::now()));
-            let timeout = match (self.attempt_timeout.or(request.timeout().copied()), remaining) {
+            let timeout = match (
+                self.attempt_timeout.or(request.timeout().copied()),
+                remaining,
+            ) {
                 (Some(t), Some(r)) => Some(t.min(r)),
                 (t, r) => t.or(r),
             };
@@ -257,4 +260,3 @@ impl Attempts<'_> {
         }
     }
 }
-

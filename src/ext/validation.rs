@@ -78,7 +78,10 @@ impl ValidationError {
 
     /// A required field or parameter left unset, in Knot's words.
     pub(crate) fn required(field: &str) -> Self {
-        Self::new(field, format!("The {} field is required.", attribute(field)))
+        Self::new(
+            field,
+            format!("The {} field is required.", attribute(field)),
+        )
     }
 }
 
@@ -215,12 +218,18 @@ fn check_field(
         && let Some(text) = value.as_str()
         && !field.allowed.contains(&text)
     {
-        return fail(invalid(), format!("The selected {} is invalid.", attribute()));
+        return fail(
+            invalid(),
+            format!("The selected {} is invalid.", attribute()),
+        );
     }
     if let (Some(max), Some(text)) = (field.max_length, value.as_str())
         && text.chars().count() as u64 > max
     {
-        let message = format!("The {} may not be greater than {max} characters.", attribute());
+        let message = format!(
+            "The {} may not be greater than {max} characters.",
+            attribute()
+        );
         return fail(invalid(), message);
     }
     if let Field::Object(entries) = value {
@@ -260,7 +269,7 @@ fn check_prose(
     let value = body.field(rule.field);
     let broken = match rule.check {
         ProseCheck::RequiredWhen { other, value: when } => {
-            body.field(other).as_str() == Some(when) && value.is_blank()
+            body.field(other).is(when) && value.is_blank()
         }
         ProseCheck::Email => value.as_str().is_some_and(|s| !formats::is_email(s)),
         ProseCheck::E164 => value.as_str().is_some_and(|s| !formats::is_e164(s)),
@@ -322,10 +331,16 @@ mod tests {
 
     #[test]
     fn json_bodies_get_knots_words() {
-        assert_eq!(check(json!({"type": "link", "external_user_id": "u"})), Ok(()));
+        assert_eq!(
+            check(json!({"type": "link", "external_user_id": "u"})),
+            Ok(())
+        );
         let blank = check(json!({"type": "link", "external_user_id": " \t "})).unwrap_err();
         assert_eq!(blank.field(), "external_user_id");
-        assert_eq!(blank.error_message(), "The external user id field is required.");
+        assert_eq!(
+            blank.error_message(),
+            "The external user id field is required."
+        );
         let card = check(json!({"type": "card_switcher", "external_user_id": "u"})).unwrap_err();
         assert_eq!(
             card.error_message(),
@@ -348,7 +363,11 @@ mod tests {
                 panic!("prose rule on {}: no operation {operation_id}", rule.field)
             });
             let has = |name: &str| operation.body_fields.iter().any(|f| f.name == name);
-            assert!(has(rule.field), "{operation_id} has no body field {}", rule.field);
+            assert!(
+                has(rule.field),
+                "{operation_id} has no body field {}",
+                rule.field
+            );
             if let ProseCheck::RequiredWhen { other, .. } = rule.check {
                 assert!(has(other), "{operation_id} has no body field {other}");
             }

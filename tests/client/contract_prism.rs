@@ -95,10 +95,9 @@ fn client(url: &str) -> KnotClient {
 fn request_shapes() -> Vec<(String, types::builder::SessionCreateBody, RequestOptions)> {
     use types::SessionCreateBodyType as T;
     let mut shapes = Vec::new();
-    let full_metadata: std::collections::HashMap<String, String> =
-        (0..10)
-            .map(|i| (format!("key{i}"), "v".repeat(500).parse().unwrap()))
-            .collect();
+    let full_metadata: std::collections::HashMap<String, String> = (0..10)
+        .map(|i| (format!("key{i}"), "v".repeat(500).parse().unwrap()))
+        .collect();
     for ty in [T::CardSwitcher, T::TransactionLink, T::Link, T::Vault] {
         let base = || {
             let b = types::SessionCreateBody::builder()
@@ -154,7 +153,11 @@ async fn prism_finds_no_violation_and_forced_responses_map_to_the_right_errors()
             response.headers().get("sl-violations")
         );
         assert_eq!(
-            response.into_inner().session.as_ref().map(knot_api::Secret::expose),
+            response
+                .into_inner()
+                .session
+                .as_ref()
+                .map(knot_api::Secret::expose),
             Some("915efe72-5136-4652-z91q-d9d48003c102"),
             "{name}"
         );

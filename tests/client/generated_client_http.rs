@@ -88,7 +88,10 @@ async fn extra_response_fields_are_tolerated() {
     )
     .await;
     let response = common::generated_session_create(&knot).await.unwrap();
-    assert_eq!(response.session.as_ref().map(knot_api::Secret::expose), Some("s-1"));
+    assert_eq!(
+        response.session.as_ref().map(knot_api::Secret::expose),
+        Some("s-1")
+    );
 }
 
 #[tokio::test]

@@ -270,7 +270,10 @@ async fn raw_answers_never_print_the_session_token() {
         assert!(!shown.contains("CANARY-SESSION"), "token printed: {shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
     }
-    assert_eq!(answer.session.as_ref().map(knot_api::Secret::expose), Some("CANARY-SESSION-77"));
+    assert_eq!(
+        answer.session.as_ref().map(knot_api::Secret::expose),
+        Some("CANARY-SESSION-77")
+    );
     assert_eq!(
         serde_json::to_value(&answer).unwrap()["session"],
         "CANARY-SESSION-77"
@@ -296,7 +299,14 @@ async fn the_response_keeps_its_status_and_headers() {
     assert_eq!(answer.status(), reqwest::StatusCode::OK);
     assert_eq!(answer.headers()["x-request-id"], "req-42");
     assert_eq!(answer.headers()["content-type"], "application/json");
-    assert_eq!(answer.into_inner().session.as_ref().map(knot_api::Secret::expose), Some("s-1"));
+    assert_eq!(
+        answer
+            .into_inner()
+            .session
+            .as_ref()
+            .map(knot_api::Secret::expose),
+        Some("s-1")
+    );
 }
 
 /// A builder cloned and sent twice makes two independent calls.
@@ -311,7 +321,10 @@ async fn a_cloned_builder_sends_two_independent_calls() {
     let first = builder.clone().send().await.unwrap_err();
     assert_eq!(first.status().map(|s| s.as_u16()), Some(500));
     let second = builder.send().await.unwrap();
-    assert_eq!(second.session.as_ref().map(knot_api::Secret::expose), Some("s-1"));
+    assert_eq!(
+        second.session.as_ref().map(knot_api::Secret::expose),
+        Some("s-1")
+    );
     for request in server.received_requests().await.unwrap() {
         assert_eq!(request.headers["x-trace"], "t");
     }

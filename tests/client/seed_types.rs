@@ -70,7 +70,10 @@ fn success_schema_example_decodes() {
     let session = schema["properties"]["session"]["example"].clone();
     let body = serde_json::json!({ "session": session });
     let decoded: types::SessionCreateResponse = serde_json::from_value(body).unwrap();
-    assert_eq!(decoded.session.as_ref().map(knot_api::Secret::expose), session.as_str());
+    assert_eq!(
+        decoded.session.as_ref().map(knot_api::Secret::expose),
+        session.as_str()
+    );
 }
 
 #[test]

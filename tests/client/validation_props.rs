@@ -6,8 +6,8 @@
 //! Reproducible: a fixed seed, and failures persisted in
 //! `tests/client/validation_props.proptest-regressions`, replayed first.
 
-use knot_api::ValidationError;
 use knot_api::__private::validate;
+use knot_api::ValidationError;
 use knot_api::types;
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, RngAlgorithm, RngSeed};
@@ -63,7 +63,8 @@ fn typed_body() -> impl Strategy<Value = types::SessionCreateBody> {
         prop::option::of(prop::collection::btree_map("[a-z]{1,6}", text(), 0..14)),
     )
         .prop_map(|(kind, user, card, email, phone, token, metadata)| {
-            let metadata = metadata.map(|m| m.into_iter().collect::<std::collections::HashMap<_, _>>());
+            let metadata =
+                metadata.map(|m| m.into_iter().collect::<std::collections::HashMap<_, _>>());
             types::SessionCreateBody::builder()
                 .type_(kind)
                 .external_user_id(user)

@@ -4,10 +4,45 @@
 //!
 //! Follows `KNOT_OPENAPI_SPEC` like build.rs, so trying a candidate spec in CI shows what
 //! it does to the API.
+//!
+//! progenitor's whole output for the vendored spec is kept too
+//! (`tests/snapshots/progenitor-seed.txt`): progenitor and typify are pinned exactly, and
+//! raising a pin that changes what they write fails here, in our CI, before any user's
+//! build sees it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SNAPSHOT: &str = "tests/snapshots/generated-api.txt";
+const PROGENITOR_SNAPSHOT: &str = "tests/snapshots/progenitor-seed.txt";
+
+/// Compares `actual` with the committed file (or writes it, with `KNOT_BLESS`).
+fn check(root: &Path, snapshot: &str, actual: &str, what: &str) {
+    let path = root.join(snapshot);
+    if std::env::var_os("KNOT_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        panic!(
+            "{what} no longer matches {snapshot}:\n{}\nIf this change is intended, bless it:\n    KNOT_BLESS=1 cargo test --test codegen api_snapshot\n",
+            line_diff(&expected, actual)
+        );
+    }
+}
+
+#[test]
+fn progenitor_output_for_the_seed_matches_the_snapshot() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("openapi/openapi.yaml");
+    let generated = knot_codegen::generate_file(seed.to_str().unwrap()).unwrap();
+    check(
+        &root,
+        PROGENITOR_SNAPSHOT,
+        &generated.client,
+        "progenitor's output",
+    );
+}
 
 #[test]
 fn generated_api_matches_the_snapshot() {
@@ -30,18 +65,7 @@ fn generated_api_matches_the_snapshot() {
         info["version"].as_str().unwrap_or("")
     );
     let actual = knot_codegen::surface::render(&surface, label.trim());
-    let snapshot_path = root.join(SNAPSHOT);
-    if std::env::var_os("KNOT_BLESS").is_some() {
-        std::fs::write(&snapshot_path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
-    if expected != actual {
-        panic!(
-            "the generated API no longer matches {SNAPSHOT}:\n{}\nIf this change is intended, bless it:\n    KNOT_BLESS=1 cargo test --test codegen api_snapshot\n",
-            line_diff(&expected, &actual)
-        );
-    }
+    check(&root, SNAPSHOT, &actual, "the generated API");
 }
 
 /// A minimal line diff (longest common subsequence), `-` old and `+` new.

@@ -82,7 +82,10 @@ fn constructs_fixture_generates_every_construct() {
             "path param, derived name",
             "pub fn get_accounts_by_account_id(&self)",
         ),
-        ("path param value", "pub fn account_id(\n            mut self,"),
+        (
+            "path param value",
+            "pub fn account_id(\n            mut self,",
+        ),
         // response enums are open: the field has the enum type, which keeps unknown values
         (
             "open response enum field",
@@ -107,7 +110,10 @@ fn constructs_fixture_generates_every_construct() {
     let surface = &generated.surface;
     assert!(surface.types.contains_key("Merchant"));
     for name in surface.types.keys() {
-        assert!(surface.non_exhaustive.contains(name), "{name} is exhaustive");
+        assert!(
+            surface.non_exhaustive.contains(name),
+            "{name} is exhaustive"
+        );
     }
     // webhooks are not client operations; the schema they use is still a type, and
     // their events are typed (tests/webhooks_codegen.rs)

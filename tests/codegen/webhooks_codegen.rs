@@ -27,7 +27,10 @@ fn knot_shaped_webhooks_become_types_and_an_open_enum() {
     assert!(listed.contains("struct AuthenticatedWebhook {\n    data: Map<String, Value>\n    event: AuthenticatedWebhookEvent\n    external_user_id: Option<String>\n    merchant: WebhookMerchant\n    session_id: Secret\n"), "{listed}");
     // Payloads are received data, treated like responses: their enums are open (a new
     // value is kept in `Unknown`), used directly as the field's type.
-    assert!(listed.contains("    status: MerchantStatusUpdateStatus\n"), "{listed}");
+    assert!(
+        listed.contains("    status: MerchantStatusUpdateStatus\n"),
+        "{listed}"
+    );
     let status = &listed[listed.find("enum MerchantStatusUpdateStatus {").unwrap()..];
     assert!(status.contains("Unknown(String)"), "{status}");
     // Webhooks are not client operations.

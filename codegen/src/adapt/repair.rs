@@ -21,8 +21,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::load::OpenApiVersion;
 use crate::notes::Notes;
+use crate::spec::load::OpenApiVersion;
 use crate::spec::schema;
 use crate::spec::walk;
 

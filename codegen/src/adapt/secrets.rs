@@ -7,6 +7,7 @@
 //! (a type replacement). The property keeps its description and nullability;
 //! serialization is unchanged.
 
+use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
 use crate::markers::SECRET;
@@ -16,8 +17,7 @@ use crate::spec::walk;
 /// session is the token the SDK opens with), anything ending in `token`, or containing
 /// `secret`, `password` or `api_key`.
 pub fn is_sensitive(property: &str) -> bool {
-    let name = crate::generate::names::typify_field(property);
-    let name = name.trim_end_matches('_');
+    let name = property.to_snake_case();
     name == "session"
         || name == "session_id"
         || name.ends_with("token")
@@ -38,7 +38,10 @@ pub fn mark(doc: &mut Value) {
             if let Some(Value::Object(properties)) = schema.get("properties") {
                 for (name, property) in properties {
                     if is_sensitive(name) && plain_string(property) {
-                        found.push(format!("{at}/properties/{}", crate::spec::pointer::escape(name)));
+                        found.push(format!(
+                            "{at}/properties/{}",
+                            crate::spec::pointer::escape(name)
+                        ));
                     }
                 }
             }
@@ -85,7 +88,13 @@ fn plain_string(schema: &Value) -> bool {
 fn free_name(doc: &Value) -> String {
     let taken = |n: &str| doc.pointer(&format!("/components/schemas/{n}")).is_some();
     (1..)
-        .map(|i| if i == 1 { "KnotSecret".to_owned() } else { format!("KnotSecret{i}") })
+        .map(|i| {
+            if i == 1 {
+                "KnotSecret".to_owned()
+            } else {
+                format!("KnotSecret{i}")
+            }
+        })
         .find(|n| !taken(n))
         .expect("some name is free")
 }
@@ -96,7 +105,13 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for name in ["session", "sessionId", "processor_token", "client_secret", "password"] {
+        for name in [
+            "session",
+            "sessionId",
+            "processor_token",
+            "client_secret",
+            "password",
+        ] {
             assert!(is_sensitive(name), "{name}");
         }
         for name in ["external_user_id", "type", "tokens_left"] {

@@ -11,7 +11,7 @@
 //! - **Response enums are open.** A string enum reachable from any response is marked
 //!   [`OPEN_ENUM`] and, when it sits inside a component schema, moved to a component of
 //!   its own named as typify would name it inline (`{Schema}{Property}`); `generate`
-//!   then gives its Rust enum an `Unknown(String)` variant that keeps any other value.
+//!   writes it as an open enum (`Unknown(String)` keeps any other value) in typify's place.
 //!   An enum inside an inline response schema (no name to give it) becomes a string
 //!   whose docs list the known values.
 //! - **Responses tolerate unknown fields** (`additionalProperties: false` is dropped
@@ -242,8 +242,8 @@ fn open_response_schema(doc: &mut Value, root: &str) {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(at) = stack.pop() {
-        // A string enum below the root becomes a named component (so the post-processing
-        // in `generate` can find its Rust type by name), referenced from where it was.
+        // A string enum below the root becomes a named component (so `generate` can have
+        // progenitor replace it by its open enum), referenced from where it was.
         let name = walk::pointer_get(doc, &at)
             .and_then(Value::as_object)
             .filter(|map| is_string_enum(map) && at != root)
@@ -501,7 +501,11 @@ fn numeric_enum(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
     if values.iter().any(Value::is_null) {
         map.insert("nullable".into(), Value::Bool(true));
     }
-    let listed: Vec<String> = values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect();
+    let listed: Vec<String> = values
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(Value::to_string)
+        .collect();
     let mut description = map
         .get("description")
         .and_then(Value::as_str)

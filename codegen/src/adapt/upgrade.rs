@@ -8,8 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::load::OpenApiVersion;
 use crate::notes::Notes;
+use crate::spec::load::OpenApiVersion;
 use crate::spec::walk;
 
 /// Keywords 3.0 lacks that only validate or annotate: dropping them keeps every type.

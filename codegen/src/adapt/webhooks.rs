@@ -19,7 +19,6 @@
 //! [`crate::adapt`] (open enums, unknown fields tolerated): each is also listed under
 //! `#/components/responses/Webhook{Schema}`, which adapt counts as a response.
 
-
 use serde_json::{Map, Value};
 
 use crate::notes::Notes;

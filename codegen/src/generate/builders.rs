@@ -49,7 +49,7 @@ pub fn emit(bodies: &BTreeSet<String>, facts: &Facts, doc: &Value) -> TokenStrea
         let named = facts.named.get(name)?;
         let path: TokenStream = named.path.parse().ok()?;
         let body = if named.simple_enum {
-            quote! { crate::ext::fields::Field::text(self.to_string()) }
+            quote! { crate::ext::fields::Field::Shown(self) }
         } else {
             quote! { crate::ext::fields::Field::Present }
         };
@@ -87,7 +87,9 @@ fn wire_of<'w>(wire: Option<&'w Wire>, field: &str) -> Option<&'w String> {
 /// Wire names of each component struct's properties, in the spec's order.
 fn wire_names(doc: &Value) -> BTreeMap<String, Wire> {
     let mut out = BTreeMap::new();
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     for (key, schema) in schemas.into_iter().flatten() {
         let flat = crate::spec::schema::flatten(doc, schema);
         let Some(Value::Object(properties)) = flat.get("properties") else {
@@ -115,11 +117,7 @@ fn constructor(name: &str) -> TokenStream {
     }
 }
 
-fn builder(
-    name: &str,
-    facts: &StructFacts,
-    wire: Option<&Wire>,
-) -> TokenStream {
+fn builder(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream {
     let ty = format_ident!("{name}");
     let doc = format!(
         " Builds a [`types::{name}`]: set its fields, then pass the builder where one is \

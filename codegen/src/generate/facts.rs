@@ -63,10 +63,9 @@ impl Facts {
                         .map(|prop| {
                             let field = space.get_type(&prop.type_id).ok();
                             let option_of = field.as_ref().and_then(|f| match f.details() {
-                                TypeDetails::Option(inner) => space
-                                    .get_type(&inner)
-                                    .ok()
-                                    .map(|t| t.ident().to_string()),
+                                TypeDetails::Option(inner) => {
+                                    space.get_type(&inner).ok().map(|t| t.ident().to_string())
+                                }
                                 _ => None,
                             });
                             let mut uses = Vec::new();
@@ -119,7 +118,10 @@ impl Facts {
 
     /// The names of every struct, enum and newtype as typify chose them before renames
     /// (`unrename` maps a renamed type back), for the patches of the second run.
-    pub fn named_types(space: &TypeSpace, unrename: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    pub fn named_types(
+        space: &TypeSpace,
+        unrename: impl Fn(&str) -> Option<String>,
+    ) -> Vec<String> {
         space
             .iter_types()
             .filter(|ty| {
@@ -184,8 +186,7 @@ fn viewable(space: &TypeSpace, id: &TypeId, depth: usize) -> bool {
         TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_) => true,
         TypeDetails::String => true,
         TypeDetails::Builtin(name) => {
-            VIEWABLE_BUILTINS.contains(&name)
-                || name.starts_with(crate::generate::progenitor::OPEN_ENUM_PATH)
+            VIEWABLE_BUILTINS.contains(&name) || name.starts_with(super::names::OPEN_ENUM_PATH)
         }
         TypeDetails::Option(inner) | TypeDetails::Vec(inner) | TypeDetails::Box(inner) => {
             viewable(space, &inner, depth + 1)

@@ -9,6 +9,12 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use unicode_ident::{is_xid_continue, is_xid_start};
 
+/// Where knot-api keeps the open enums knot-codegen writes (see `open_enums`).
+pub const OPEN_ENUM_PATH: &str = "crate::emitted::open_enums";
+
+/// knot-api's redacting string type, used for every secret-bearing string schema.
+pub const SECRET_TYPE: &str = "crate::Secret";
+
 /// Schema type names that would shadow the knot-api crate's own names under a glob import
 /// (`use knot_api::*; use knot_api::types::*;`); such a type gets the suffix `Body` (Knot's
 /// `Error` schema becomes `types::ErrorBody`).

@@ -29,7 +29,9 @@ pub fn emit(doc: &Value) -> TokenStream {
 
 /// The open enums' component keys in `doc`.
 pub fn components(doc: &Value) -> Vec<(&str, &Value)> {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     schemas
         .into_iter()
         .flatten()

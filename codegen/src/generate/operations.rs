@@ -57,12 +57,20 @@ pub fn collect<'a>(doc: &Value, methods: &'a [Method], notes: &mut Notes) -> Vec
         let name = names::progenitor_snake(id);
         let Some(method) = methods.iter().find(|m| m.name == name) else {
             notes.add(
-                format!("{}: progenitor generated no method `{name}`; not generated", op.label()),
+                format!(
+                    "{}: progenitor generated no method `{name}`; not generated",
+                    op.label()
+                ),
                 op.pointer.clone(),
             );
             continue;
         };
-        let text = |key: &str| operation.get(key).and_then(Value::as_str).map(str::to_owned);
+        let text = |key: &str| {
+            operation
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         let docs = [text("summary"), text("description")]
             .into_iter()
             .flatten()
@@ -141,8 +149,22 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
     let method = format_ident!("{}", op.method.name);
     let docs = doc_lines(&format!("`{}`: {}", op.label, op.docs));
     let taken = |n: &str| op.method.params.iter().any(|p| p.name == n);
-    let options = format_ident!("{}", if taken("options") { "call_options" } else { "options" });
-    let send = format_ident!("{}", if taken("send") { "send_request" } else { "send" });
+    let options = format_ident!(
+        "{}",
+        if taken("options") {
+            "call_options"
+        } else {
+            "options"
+        }
+    );
+    let send = format_ident!(
+        "{}",
+        if taken("send") {
+            "send_request"
+        } else {
+            "send"
+        }
+    );
     let send_with_response = format_ident!(
         "{}",
         if taken("send_with_response") {
@@ -206,7 +228,8 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
                         self
                     }
                 });
-                takes.push(quote! { let #field = crate::ext::call::required(self.#field, #wire)?; });
+                takes
+                    .push(quote! { let #field = crate::ext::call::required(self.#field, #wire)?; });
             }
         }
         args.push(match param.shape {
@@ -223,7 +246,10 @@ fn builder(op: &Operation<'_>, facts: &Facts) -> TokenStream {
         .map(|p| format_ident!("{}", p.name))
         .collect();
     let success: TokenStream = op.method.success.parse().expect("a type progenitor wrote");
-    let must_use = format!("`{}` sends nothing until `.send()` is awaited", names::builder_type(&op.id));
+    let must_use = format!(
+        "`{}` sends nothing until `.send()` is awaited",
+        names::builder_type(&op.id)
+    );
     // A raw body (`reqwest::Body`) cannot be cloned; any other builder can.
     let derives = if op.method.params.iter().any(|p| p.owned == "reqwest::Body") {
         quote! { #[derive(Debug)] }

@@ -14,14 +14,8 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 use serde_json::Value;
 
 use super::facts::Facts;
-use super::names;
+use super::names::{self, OPEN_ENUM_PATH, SECRET_TYPE};
 use crate::markers::{OPEN_ENUM, ORIGIN, SECRET};
-
-/// Where knot-api keeps the open enums knot-codegen writes (see `open_enums`).
-pub const OPEN_ENUM_PATH: &str = "crate::emitted::open_enums";
-
-/// knot-api's redacting string type, used for every [`SECRET`] schema.
-pub const SECRET_TYPE: &str = "crate::Secret";
 
 /// What one generation produced: progenitor's client and what its type space says about
 /// the types in it.
@@ -68,10 +62,16 @@ fn settings_for(doc: &Value, non_exhaustive: &[String]) -> GenerationSettings {
     }
     let mut patches: std::collections::BTreeMap<&str, TypePatch> = Default::default();
     for name in names::SHADOWING_NAMES {
-        patches.entry(name).or_default().with_rename(format!("{name}Body"));
+        patches
+            .entry(name)
+            .or_default()
+            .with_rename(format!("{name}Body"));
     }
     for name in non_exhaustive {
-        patches.entry(name).or_default().with_attr("#[non_exhaustive]");
+        patches
+            .entry(name)
+            .or_default()
+            .with_attr("#[non_exhaustive]");
     }
     for (name, patch) in &patches {
         settings.with_patch(name, patch);
@@ -85,7 +85,7 @@ fn settings_for(doc: &Value, non_exhaustive: &[String]) -> GenerationSettings {
 /// they are touched.
 const GENERATOR_STACK: usize = 64 << 20;
 
-/// Runs `f` on a thread with [`GENERATOR_STACK`] bytes of stack and returns its result.
+/// Runs `f` on a thread with a 64 MiB stack and returns its result.
 pub fn on_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
@@ -186,7 +186,7 @@ fn fails(candidate: &Value) -> bool {
 fn locate_failure(doc: &Value) -> Option<String> {
     let mut bare = doc.clone();
     bare["paths"] = serde_json::json!({});
-    // Issue 12: a schema is blamed only when the components alone fail, and each is tried
+    // A schema is blamed only when the components alone fail, and each is tried
     // with the schemas it references (alone, a reference to a missing schema fails too).
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas")
         && fails(&bare)
@@ -198,9 +198,7 @@ fn locate_failure(doc: &Value) -> Option<String> {
                 only.retain(|n, _| needed.contains(n));
             }
             if fails(&candidate) {
-                let origin = schemas[name]
-                    .get(ORIGIN)
-                    .and_then(Value::as_str);
+                let origin = schemas[name].get(ORIGIN).and_then(Value::as_str);
                 return Some(match origin {
                     Some(origin) => origin.to_owned(),
                     None => crate::spec::pointer::join("#/components/schemas", name),

@@ -87,7 +87,9 @@ pub fn extract(
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let builder = generated.operations.get(&crate::generate::names::progenitor_snake(id));
+        let builder = generated
+            .operations
+            .get(&crate::generate::names::progenitor_snake(id));
         let missing = || Target::Missing(format!("no generated operation for `{id}`"));
         // Request body.
         let body_at = resolved_at(original, &format!("{}/requestBody", op.pointer));
@@ -146,7 +148,10 @@ pub fn extract(
                 } else {
                     match builder {
                         None => missing(),
-                        Some(b) => match b.fields.get(&crate::generate::names::progenitor_snake(name)) {
+                        Some(b) => match b
+                            .fields
+                            .get(&crate::generate::names::progenitor_snake(name))
+                        {
                             Some(ty) => Target::Type(ty.clone()),
                             None => Target::Missing(format!(
                                 "no builder field for parameter `{name}` of `{id}`"
@@ -271,7 +276,8 @@ fn component_target(generated: &Generated, schema: Option<&Value>, code: &str) -
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
     {
         Some(name) => {
-            let ty = crate::generate::names::component_type(&name.replace("~1", "/").replace("~0", "~"));
+            let ty =
+                crate::generate::names::component_type(&name.replace("~1", "/").replace("~0", "~"));
             if generated.types.contains(&ty) {
                 Target::Type(format!("types::{ty}"))
             } else {
@@ -472,7 +478,9 @@ impl Generated {
             );
         }
         generated.types.extend(output.facts.named.keys().cloned());
-        let schemas = adapted.pointer("/components/schemas").and_then(Value::as_object);
+        let schemas = adapted
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
         for (key, schema) in schemas.into_iter().flatten() {
             if schema.get(crate::markers::OPEN_ENUM) == Some(&Value::Bool(true)) {
                 generated

@@ -5,7 +5,7 @@
 //! progenitor and typify panic on some of these (a `$ref` to a missing schema, a path item
 //! given by `$ref`) and overflow the stack on others (a schema that reaches itself only
 //! through references), so they are caught here and reported with their location instead.
-//! [`depth`] and [`cycles`] are also run by [`crate::generate`] itself, for documents
+//! [`depth`] and [`cycles`] are also run by [`crate::generate::progenitor`] itself, for documents
 //! that reach it without this check.
 
 use std::collections::{BTreeMap, HashMap, HashSet};

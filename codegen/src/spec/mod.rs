@@ -4,7 +4,7 @@
 //!   OpenAPI version.
 //! - [`check`]: references resolve, nothing nests absurdly deep or reaches itself only
 //!   through references, every operation has a unique name.
-//! - [`walk`], [`pointer`], [`schema`]: where operations and schemas live, JSON pointers,
+//! - [`walk`], [`pointer`](mod@pointer), [`schema`]: where operations and schemas live, JSON pointers,
 //!   reading schemas through `$ref`s.
 
 pub mod check;
