@@ -41,9 +41,33 @@ pub enum Fault {
     ServerError,
     /// Wait this long before answering normally.
     Delay(Duration),
-    /// Answer with the spec's error example of this name, under its documented status.
+    /// Answer with the spec's error example of this name, under its documented status
+    /// (the names are [`MockKnot::example_names`]; an unknown one answers normally:
+    /// [`MockKnot::respond_next_with_example`] refuses it instead).
     Example(String),
 }
+
+/// An error example name the spec does not have; `Display` lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownExample {
+    /// The name asked for.
+    pub name: String,
+    /// The names the spec has ([`MockKnot::example_names`]).
+    pub known: Vec<&'static str>,
+}
+
+impl std::fmt::Display for UnknownExample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the spec has no error example `{}`; it has: {}",
+            self.name.escape_debug(),
+            self.known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownExample {}
 
 #[derive(Default)]
 struct State {
@@ -140,16 +164,33 @@ impl MockKnot {
         }
     }
 
-    /// The next request gets the spec's error example `name` (e.g. `NoAccess`).
-    /// Returns false, queueing nothing, when no operation of the spec has that example.
-    pub fn respond_next_with_example(&self, name: &str) -> bool {
-        let known = contract::OPERATIONS
+    /// The names of the spec's error examples, the names
+    /// [`respond_next_with_example`](Self::respond_next_with_example) takes: the keys of
+    /// each error response's `examples` in `openapi/openapi.yaml` (for Knot's today:
+    /// `CardIdRequired`, `NoAccess`, `AuthFailed`, `InternalServerError`, ...).
+    pub fn example_names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = contract::OPERATIONS
             .iter()
-            .any(|op| op.error_example(name).is_some());
-        if known {
-            self.inject(Fault::Example(name.to_owned()));
+            .flat_map(|op| op.error_examples.iter().map(|e| e.name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The next request gets the spec's error example `name` (e.g. `NoAccess`), under its
+    /// documented status. A name the spec does not have queues nothing and is an error
+    /// listing the names it has.
+    pub fn respond_next_with_example(&self, name: &str) -> Result<(), UnknownExample> {
+        let known = Self::example_names();
+        if !known.contains(&name) {
+            return Err(UnknownExample {
+                name: name.to_owned(),
+                known,
+            });
         }
-        known
+        self.inject(Fault::Example(name.to_owned()));
+        Ok(())
     }
 
     /// Every request received so far, in order.

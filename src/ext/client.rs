@@ -90,7 +90,12 @@ impl KnotClientBuilder {
     /// `KnotClientBuilder::from_env()?.total_timeout(..).build()`. Missing credentials
     /// are an error here.
     pub fn from_env() -> Result<Self, Error> {
-        let config = KnotConfig::from_lookup(|name| std::env::var(name).ok())?;
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`Self::from_env`] reading the variables through `get`.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let config = KnotConfig::from_lookup(get)?;
         Ok(KnotClientBuilder { config, http: None })
     }
 
@@ -225,5 +230,37 @@ impl KnotClientBuilder {
             api: Client::new_with_client(&base_url, http, hooks),
             credentials: Some(credentials),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A builder from the environment keeps taking settings, and keeps what the
+    /// environment said (base URL, retries) under them.
+    #[test]
+    fn a_builder_from_the_environment_takes_more_settings() {
+        let vars = [
+            ("KNOT_CLIENT_ID", "id"),
+            ("KNOT_SECRET", "secret"),
+            ("KNOT_BASE_URL", "http://127.0.0.1:9"),
+            ("KNOT_MAX_RETRIES", "5"),
+        ];
+        let get = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let knot = KnotClientBuilder::from_lookup(get)
+            .unwrap()
+            .total_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        assert_eq!(knot.base_url(), "http://127.0.0.1:9");
+        assert_eq!(knot.credentials().unwrap().client_id(), "id");
+        let shown = format!("{knot:?}");
+        assert!(shown.contains("max_retries: 5"), "{shown}");
+        assert!(!shown.contains("secret\""), "{shown}");
     }
 }

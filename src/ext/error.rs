@@ -83,10 +83,10 @@ impl Error {
         matches!(self, Error::Transport(e) if e.is_timeout())
     }
 
-    /// True when the same call might succeed later: a connection failure, or a 408,
-    /// 429, 500, 502, 503 or 504 answer (retries were already made per the policy; this
-    /// is for callers that queue work for later). A timeout after the request was sent is
-    /// not retryable: Knot may have acted on it.
+    /// True when this crate would retry the same call: a connection failure, or a 408,
+    /// 429, 500, 502, 503 or 504 answer (retries were already made per the policy). A
+    /// timeout after the request was sent is not: Knot may have acted on it. To decide
+    /// whether to ask a user to try again later, use [`Error::is_temporary`].
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => e.is_connect(),
@@ -95,6 +95,96 @@ impl Error {
                 .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
         }
     }
+}
+
+impl Error {
+    /// What kind of failure this is (see [`ErrorKind`] for which errors are which).
+    pub fn kind(&self) -> ErrorKind {
+        let by_status = |status: StatusCode| match status.as_u16() {
+            400 | 422 => ErrorKind::InvalidRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            408 | 429 | 500..=599 => ErrorKind::Temporary,
+            _ => ErrorKind::Unexpected,
+        };
+        match self {
+            Error::Validation(_) => ErrorKind::InvalidRequest,
+            Error::Api(e) => by_status(e.status),
+            Error::Server(e) => by_status(e.status),
+            Error::Transport(_) => ErrorKind::Temporary,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Decode(_) | Error::Redirect(_) | Error::BodyTooLarge(_) => {
+                ErrorKind::Unexpected
+            }
+        }
+    }
+
+    /// True when asking the user to try again later is the answer: no answer at all
+    /// (connection failure, timeout, including one after the request was sent), or a
+    /// 408, 429 or 5xx. One predicate for "try later" ([`Error::is_retryable`] leaves
+    /// out timeouts, which this crate does not retry by itself).
+    pub fn is_temporary(&self) -> bool {
+        self.kind() == ErrorKind::Temporary
+    }
+
+    /// A short message fit to show an end user: Knot's own words where it gave some (a
+    /// validation error, Knot's `error_message`), otherwise a sentence for the
+    /// [`kind`](Self::kind). One line, escaped, at most 200 characters, never holding the
+    /// secret or a session token.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::Validation(e) => {
+                Printable::text(e.error_message(), &Redactions::default(), USER_MESSAGE_CHARS)
+            }
+            Error::Api(e) if !e.parts.user_message.is_empty() => e.parts.user_message.to_string(),
+            _ => match self.kind() {
+                ErrorKind::InvalidRequest => "The request was not accepted.",
+                ErrorKind::Unauthorized => "The service could not sign in to Knot.",
+                ErrorKind::Forbidden => "This is not enabled for the account.",
+                ErrorKind::NotFound => "Knot does not know what was asked for.",
+                ErrorKind::Temporary => "Knot cannot be reached right now; please try again later.",
+                ErrorKind::Config => "The service is not set up to reach Knot.",
+                _ => "Something went wrong talking to Knot.",
+            }
+            .to_owned(),
+        }
+    }
+}
+
+/// How long [`Error::user_message`] may be, in characters.
+const USER_MESSAGE_CHARS: usize = 200;
+
+/// The kinds of failure, for deciding what to do or what to tell a user. Knot's own
+/// `error_type` does not answer "whose fault": its 403 `NO_ACCESS` comes with
+/// `INVALID_REQUEST`, so the kind follows the HTTP status.
+///
+/// | kind | errors |
+/// |---|---|
+/// | `InvalidRequest` | [`Error::Validation`] (nothing sent), or Knot's 400 / 422 |
+/// | `Unauthorized` | 401: Knot refused the credentials |
+/// | `Forbidden` | 403: the account may not do this (e.g. `NO_ACCESS`, a product not enabled) |
+/// | `NotFound` | 404 |
+/// | `Temporary` | no answer (connection failure, timeout), 408, 429, 5xx |
+/// | `Config` | [`Error::Config`] |
+/// | `Unexpected` | an answer this crate could not use: undecodable, a redirect, too large, any other status |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was wrong.
+    InvalidRequest,
+    /// The credentials were refused.
+    Unauthorized,
+    /// Not allowed for this account.
+    Forbidden,
+    /// What was asked for does not exist.
+    NotFound,
+    /// Worth trying again later.
+    Temporary,
+    /// The client or the call is misconfigured.
+    Config,
+    /// An answer this crate could not use.
+    Unexpected,
 }
 
 /// `Result` with this crate's [`Error`].
@@ -117,6 +207,8 @@ struct ApiParts {
     body: Bytes,
     /// `Display`, made once with the client's redactions.
     shown: Box<str>,
+    /// `error_message` fit to show a user: escaped, cut, redacted.
+    user_message: Box<str>,
 }
 
 impl ApiError {
@@ -521,6 +613,7 @@ pub(crate) fn from_error_response(
                 short(&c),
                 Printable::text(&m, redactions, MAX_QUOTED_CHARS)
             );
+            let user_message = Printable::text(&m, redactions, USER_MESSAGE_CHARS).into();
             return Error::Api(ApiError {
                 status,
                 parts: Box::new(ApiParts {
@@ -529,6 +622,7 @@ pub(crate) fn from_error_response(
                     error_message: m,
                     body,
                     shown: shown.into(),
+                    user_message,
                 }),
             });
         }

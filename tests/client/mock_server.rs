@@ -117,8 +117,13 @@ async fn injected_500s_are_retried_through() {
 #[tokio::test]
 async fn named_examples_and_delays() {
     let mock = MockKnot::start().await;
-    assert!(mock.respond_next_with_example("NoAccess"));
-    assert!(!mock.respond_next_with_example("NoSuchExample"));
+    mock.respond_next_with_example("NoAccess").unwrap();
+    // A misspelt name is an error that lists the names there are.
+    let unknown = mock.respond_next_with_example("NoAcess").unwrap_err();
+    assert!(MockKnot::example_names().contains(&"NoAccess"));
+    let shown = unknown.to_string();
+    assert!(shown.contains("`NoAcess`"), "{shown}");
+    assert!(shown.contains("NoAccess, "), "{shown}");
     let knot = fast(&mock);
     let body = body(types::SessionCreateBodyType::TransactionLink, "u");
     let error = knot.create_session(body.clone()).await.unwrap_err();

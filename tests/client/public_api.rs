@@ -329,3 +329,60 @@ async fn a_cloned_builder_sends_two_independent_calls() {
         assert_eq!(request.headers["x-trace"], "t");
     }
 }
+
+/// Whose fault, and what to tell the user: one classification, by HTTP status (Knot's
+/// 403 `NO_ACCESS` says `INVALID_REQUEST` in its `error_type`), and one message fit to
+/// show, in Knot's words where it gave some.
+#[tokio::test]
+async fn errors_say_their_kind_and_a_message_fit_for_a_user() {
+    let no_access = common::server_answering(ResponseTemplate::new(403).set_body_json(json!({
+        "error_type": "INVALID_REQUEST",
+        "error_code": "NO_ACCESS",
+        "error_message": "The type is not enabled.\u{1b}[2J Please contact Knot."
+    })))
+    .await;
+    let error = common::client(&no_access.uri())
+        .create_session(common::card_switcher_body())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert!(!error.is_temporary());
+    assert_eq!(
+        error.user_message(),
+        "The type is not enabled.\\u{1b}[2J Please contact Knot."
+    );
+
+    let invalid = common::client("http://127.0.0.1:9")
+        .create_session(SessionCreateBody::builder().type_(SessionCreateBodyType::Link))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(invalid.user_message(), "The external user id field is required.");
+
+    let down = common::server_answering(
+        ResponseTemplate::new(500).set_body_json(json!({ "message": "Server Error" })),
+    )
+    .await;
+    let knot = common::client_with(&down.uri(), RetryPolicy::none());
+    let error = knot.create_session(common::card_switcher_body()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Temporary);
+    assert!(error.is_temporary() && error.is_retryable());
+    assert_eq!(
+        error.user_message(),
+        "Knot cannot be reached right now; please try again later."
+    );
+
+    // A timeout after sending: not retried by the crate, but "try later" for the user.
+    let slow = common::server_answering(
+        ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)),
+    )
+    .await;
+    let knot = KnotClient::builder()
+        .base_url(slow.uri())
+        .credentials("id", "secret")
+        .total_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = knot.create_session(common::card_switcher_body()).await.unwrap_err();
+    assert!(error.is_timeout() && !error.is_retryable() && error.is_temporary());
+}
