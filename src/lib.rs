@@ -84,8 +84,8 @@ pub use ext::client::{KnotClient, KnotClientBuilder};
 pub use ext::config::Environment;
 pub use ext::credentials::Credentials;
 pub use ext::error::{
-    ApiError, BodyTooLargeError, ConfigError, DecodeError, Error, ErrorKind, RedirectError,
-    Result, ServerError, TransportError,
+    ApiError, BodyTooLargeError, ConfigError, DecodeError, Error, ErrorKind, RedirectError, Result,
+    ServerError, TransportError,
 };
 pub use ext::optional::IntoOptional;
 pub use ext::options::RequestOptions;

@@ -114,9 +114,7 @@ impl Error {
             Error::Server(e) => by_status(e.status),
             Error::Transport(_) => ErrorKind::Temporary,
             Error::Config(_) => ErrorKind::Config,
-            Error::Decode(_) | Error::Redirect(_) | Error::BodyTooLarge(_) => {
-                ErrorKind::Unexpected
-            }
+            Error::Decode(_) | Error::Redirect(_) | Error::BodyTooLarge(_) => ErrorKind::Unexpected,
         }
     }
 
@@ -134,9 +132,11 @@ impl Error {
     /// secret or a session token.
     pub fn user_message(&self) -> String {
         match self {
-            Error::Validation(e) => {
-                Printable::text(e.error_message(), &Redactions::default(), USER_MESSAGE_CHARS)
-            }
+            Error::Validation(e) => Printable::text(
+                e.error_message(),
+                &Redactions::default(),
+                USER_MESSAGE_CHARS,
+            ),
             Error::Api(e) if !e.parts.user_message.is_empty() => e.parts.user_message.to_string(),
             _ => match self.kind() {
                 ErrorKind::InvalidRequest => "The request was not accepted.",

@@ -357,14 +357,20 @@ async fn errors_say_their_kind_and_a_message_fit_for_a_user() {
         .await
         .unwrap_err();
     assert_eq!(invalid.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(invalid.user_message(), "The external user id field is required.");
+    assert_eq!(
+        invalid.user_message(),
+        "The external user id field is required."
+    );
 
     let down = common::server_answering(
         ResponseTemplate::new(500).set_body_json(json!({ "message": "Server Error" })),
     )
     .await;
     let knot = common::client_with(&down.uri(), RetryPolicy::none());
-    let error = knot.create_session(common::card_switcher_body()).await.unwrap_err();
+    let error = knot
+        .create_session(common::card_switcher_body())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Temporary);
     assert!(error.is_temporary() && error.is_retryable());
     assert_eq!(
@@ -383,6 +389,9 @@ async fn errors_say_their_kind_and_a_message_fit_for_a_user() {
         .total_timeout(std::time::Duration::from_millis(200))
         .build()
         .unwrap();
-    let error = knot.create_session(common::card_switcher_body()).await.unwrap_err();
+    let error = knot
+        .create_session(common::card_switcher_body())
+        .await
+        .unwrap_err();
     assert!(error.is_timeout() && !error.is_retryable() && error.is_temporary());
 }

@@ -126,8 +126,7 @@ fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Not
                 let empty = content.is_empty();
                 notes.add(
                     format!(
-                        "{}: request media type(s) {} not generated{}",
-                        op.label(),
+                        "request media type(s) {} not generated{}",
                         unsendable.join(", "),
                         if empty {
                             "; the operation has no body"
@@ -146,7 +145,7 @@ fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Not
                 }
             }
         }
-        keep_preferred_media_type(content, op, &at, notes);
+        keep_preferred_media_type(content, &at, notes);
     }
 }
 
@@ -422,10 +421,7 @@ fn single_success(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
             Some(_) => {
                 responses.remove(&code);
                 notes.add(
-                    format!(
-                        "{}: success response {code} has another type than the first; it arrives as an unexpected response",
-                        op.label()
-                    ),
+                    "a success response with another type than the first: it arrives as an unexpected response",
                     join(&format!("{}/responses", op.pointer), &code),
                 );
             }
@@ -433,12 +429,7 @@ fn single_success(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
     }
 }
 
-fn keep_preferred_media_type(
-    content: &mut Map<String, Value>,
-    op: &walk::OperationRef,
-    at: &str,
-    notes: &mut Notes,
-) {
+fn keep_preferred_media_type(content: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
     if content.len() <= 1 {
         return;
     }
@@ -453,8 +444,7 @@ fn keep_preferred_media_type(
     content.retain(|m, _| *m == preferred);
     notes.add(
         format!(
-            "{}: only `{preferred}` is generated (dropped {})",
-            op.label(),
+            "only `{preferred}` is generated (dropped {})",
             dropped.join(", ")
         ),
         at,

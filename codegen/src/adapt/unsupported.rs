@@ -23,7 +23,7 @@ pub fn handle(doc: &mut Value, notes: &mut Notes) {
     for op in walk::operations(doc) {
         let item_at = join("#/paths", &op.path);
         for holder in [item_at, op.pointer.clone()] {
-            parameters(doc, &format!("{holder}/parameters"), &op, notes);
+            parameters(doc, &format!("{holder}/parameters"), notes);
         }
         let mut holders = vec![format!("{}/requestBody", op.pointer)];
         if let Some(Value::Object(responses)) =
@@ -36,19 +36,18 @@ pub fn handle(doc: &mut Value, notes: &mut Notes) {
             );
         }
         for holder in holders {
-            json_media(doc, &holder, &op, notes);
+            json_media(doc, &holder, notes);
         }
     }
 }
 
-fn parameters(doc: &mut Value, list_at: &str, op: &walk::OperationRef, notes: &mut Notes) {
+fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
     let Some(Value::Array(list)) = walk::pointer_get(doc, list_at) else {
         return;
     };
     let mut dropped = Vec::new();
     for (i, param) in list.iter().enumerate() {
         let param = crate::spec::schema::deref(doc, param);
-        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
         let place = param.get("in").and_then(Value::as_str).unwrap_or("");
         let style = param.get("style").and_then(Value::as_str);
         let reason = if place == "cookie" {
@@ -64,10 +63,7 @@ fn parameters(doc: &mut Value, list_at: &str, op: &walk::OperationRef, notes: &m
         };
         if let Some(reason) = reason {
             notes.add(
-                format!(
-                    "{}: parameter `{name}` not generated (progenitor cannot send it: {reason})",
-                    op.label()
-                ),
+                format!("parameter not generated (progenitor cannot send it: {reason})"),
                 format!("{list_at}/{i}"),
             );
             dropped.push(i);
@@ -83,7 +79,7 @@ fn parameters(doc: &mut Value, list_at: &str, op: &walk::OperationRef, notes: &m
     }
 }
 
-fn json_media(doc: &mut Value, holder: &str, op: &walk::OperationRef, notes: &mut Notes) {
+fn json_media(doc: &mut Value, holder: &str, notes: &mut Notes) {
     let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{holder}/content"))
     else {
         return;
@@ -100,8 +96,7 @@ fn json_media(doc: &mut Value, holder: &str, op: &walk::OperationRef, notes: &mu
         if m.remove("encoding").is_some() {
             notes.add(
                 format!(
-                    "{}: `encoding` of a {} media type not applied",
-                    op.label(),
+                    "`encoding` of a {} media type not applied",
                     if json { "JSON" } else { "form" }
                 ),
                 join(&at, "encoding"),
@@ -110,10 +105,7 @@ fn json_media(doc: &mut Value, holder: &str, op: &walk::OperationRef, notes: &mu
         if json && !m.contains_key("schema") {
             m.insert("schema".into(), json!({}));
             notes.add(
-                format!(
-                    "{}: JSON media type without a schema generated as any JSON value",
-                    op.label()
-                ),
+                "JSON media type without a schema generated as any JSON value",
                 at,
             );
         }

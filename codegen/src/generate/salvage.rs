@@ -69,13 +69,13 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let label = op.label();
         let reason = short_reason(&reason);
         match without_one_part(doc, &op) {
             Some((part, at)) => {
                 remove(doc, &at);
                 lost.parts.insert((id, part.replace('`', "")));
-                notes.add(format!("{label}: {part} not generated ({reason})"), at);
+                let kind = part.split(" `").next().unwrap_or(&part);
+                notes.add(format!("{kind} not generated ({reason})"), at);
             }
             None => {
                 if let Some(Value::Object(item)) =
@@ -85,7 +85,7 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
                 }
                 lost.operations.insert(id);
                 notes.add(
-                    format!("{label}: operation not generated ({reason})"),
+                    format!("operation not generated ({reason})"),
                     op.pointer.clone(),
                 );
             }

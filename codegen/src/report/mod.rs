@@ -5,9 +5,11 @@
 //!   conformance test's table).
 //! - [`surface`]: the generated public API as a listing (the reviewed snapshot).
 //! - [`diff`]: two specs compared, with the semver bump the change needs.
+//! - [`release`]: a candidate spec as a release (version, changelog, listings).
 //! - [`synthetic`]: a Knot-shaped spec of any size, for benchmarks and scale tests.
 
 pub mod diff;
 pub mod examples;
+pub mod release;
 pub mod surface;
 pub mod synthetic;

@@ -338,7 +338,7 @@ fn name_operations(doc: &mut Value, notes: &mut Notes) -> Result<(), String> {
             ));
         }
         notes.add(
-            format!("{} has no operationId; derived `{derived}`", op.label()),
+            "operation without an operationId: named after its method and path",
             op.pointer.clone(),
         );
         if let Some(Value::Object(map)) = walk::pointer_get_mut(doc, &op.pointer) {

@@ -1,12 +1,15 @@
 //! Reading a spec file into a JSON value.
 //!
 //! YAML (or JSON, which is YAML) is parsed with `serde_yaml_ng`, a maintained fork of the
-//! deprecated `serde_yaml`. Parsing goes through the YAML value type first because YAML
-//! allows non-string keys (`200:` for a response code is an integer), which must become
-//! strings before the document is a JSON value.
+//! deprecated `serde_yaml`, straight into a JSON value: scalar keys become
+//! strings (`200:` for a response code is an integer in YAML), tags are dropped, and an
+//! integer outside i64/u64 (`minimum: -9223372036854776000`, valid YAML) is read as the
+//! number it is (a float), where YAML's own value type refuses it.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
-use serde_yaml_ng::Value as Yaml;
 
 use crate::error::SpecError;
 
@@ -41,7 +44,7 @@ pub fn load_file(path: &str) -> Result<LoadedSpec, SpecError> {
 
 /// Parses `text` as a spec; `path` is only used in messages.
 pub fn load_str(path: &str, text: &str) -> Result<LoadedSpec, SpecError> {
-    let yaml: Yaml = serde_yaml_ng::from_str(text).map_err(|e| {
+    let Json(doc) = serde_yaml_ng::from_str(text).map_err(|e| {
         let location = e
             .location()
             .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
@@ -55,7 +58,6 @@ pub fn load_str(path: &str, text: &str) -> Result<LoadedSpec, SpecError> {
             .to_owned();
         SpecError::new(path, format!("invalid YAML{location}: {reason}"))
     })?;
-    let doc = to_json(yaml, "#").map_err(|m| SpecError::new(path, m))?;
     let Value::Object(root) = &doc else {
         return Err(SpecError::new(
             path,
@@ -102,52 +104,89 @@ pub fn load_str(path: &str, text: &str) -> Result<LoadedSpec, SpecError> {
     })
 }
 
-fn to_json(yaml: Yaml, at: &str) -> Result<Value, String> {
-    Ok(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| format!("number {n} at {at} is not representable in JSON"))?
-            }
+/// A YAML document read as a JSON value (see the module docs).
+struct Json(Value);
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(Json)
+    }
+}
+
+struct JsonVisitor;
+
+fn float<E: de::Error>(f: f64) -> Result<Value, E> {
+    Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| E::custom(format!("number {f} is not representable in JSON")))
+}
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        float(v as f64)
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        float(v as f64)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        float(v)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Json::deserialize(d).map(|j| j.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
         }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| to_json(v, &format!("{at}/{i}")))
-                .collect::<Result<_, _>>()?,
-        ),
-        Yaml::Mapping(mapping) => {
-            let mut map = Map::new();
-            for (key, value) in mapping {
-                let key = match key {
-                    Yaml::String(s) => s,
-                    Yaml::Number(n) => n.to_string(),
-                    Yaml::Bool(b) => b.to_string(),
-                    Yaml::Null => "null".to_owned(),
-                    other => {
-                        return Err(format!(
-                            "unsupported mapping key {other:?} under {at}: keys must be scalars"
-                        ));
-                    }
-                };
-                let child = crate::spec::pointer::join(at, &key);
-                let value = to_json(value, &child)?;
-                map.insert(key, value);
-            }
-            Value::Object(map)
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(Json(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_owned(),
+                _ => return Err(de::Error::custom("keys must be scalars")),
+            };
+            let Json(value) = map.next_value()?;
+            out.insert(key, value);
         }
-        Yaml::Tagged(tagged) => to_json(tagged.value, at)?,
-    })
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!Tag value`): the tag is dropped.
+        let (_, variant) = data.variant::<de::IgnoredAny>()?;
+        de::VariantAccess::newtype_variant::<Json>(variant).map(|j| j.0)
+    }
 }
 
 /// Best-effort line number (1-based) of the YAML key at the end of `pointer`.
@@ -208,6 +247,20 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n";
+
+    /// Integers beyond i64/u64 are valid YAML (a published spec has
+    /// `minimum: -9223372036854776000`): read as the numbers they are. Keys that are
+    /// numbers become strings, tags are dropped.
+    #[test]
+    fn any_yaml_number_and_scalar_key_is_read() {
+        let text = "openapi: 3.0.3\nx-big: -9223372036854776000\nx-huge: 18446744073709551616\nx-codes: {200: ok, true: yes}\nx-tagged: !Thing 5\n";
+        let doc = load_str("big.yaml", text).unwrap().doc;
+        assert_eq!(doc["x-big"].as_f64(), Some(-9223372036854776000.0));
+        assert_eq!(doc["x-huge"].as_f64(), Some(18446744073709551616.0));
+        assert_eq!(doc["x-codes"]["200"], "ok");
+        assert_eq!(doc["x-codes"]["true"], "yes");
+        assert_eq!(doc["x-tagged"], 5);
+    }
 
     #[test]
     fn line_of_follows_the_pointer_down_the_indentation() {
