@@ -17,7 +17,7 @@
 //! - **Responses tolerate unknown fields** (`additionalProperties: false` is dropped
 //!   from response schemas).
 //! - `format: uuid` stays a `String` (Knot's session ids are not RFC 4122 UUIDs);
-//!   `pattern`, `minLength`, `maxLength` and numeric `enum`s are not compiled into
+//!   `pattern`, `minLength`, `maxLength` and `enum`s of values other than strings are not compiled into
 //!   newtypes (the request contract checks them before sending), and `default`s are left
 //!   to the server.
 //! - One success type per operation, one media type per body (progenitor handles one).
@@ -471,18 +471,19 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
             for keyword in ["minLength", "maxLength", "default"] {
                 map.remove(keyword);
             }
-            numeric_enum(map, &at, notes);
+            non_string_enum(map, &at, notes);
         }
         stack.extend(walk::child_schemas(schema, &at));
     }
 }
 
-/// An enum of numbers becomes a number whose docs list the values: typify's schema for it
-/// names a parameter `gen`, a reserved word in the crate's edition.
-fn numeric_enum(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
-    let numeric = matches!(map.get("enum"), Some(Value::Array(values))
-        if !values.is_empty() && values.iter().all(|v| v.is_number() || v.is_null()));
-    if !numeric {
+/// An enum whose values are not all strings becomes its plain type, whose docs list the
+/// values: typify's enum of numbers names a parameter `gen` (a reserved word in the crate's
+/// edition), and it refuses values of mixed types (`enum: [4.1, "3_lite"]`).
+fn non_string_enum(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
+    let strings = matches!(map.get("enum"), Some(Value::Array(values))
+        if values.iter().all(|v| v.is_string() || v.is_null()));
+    if strings {
         return;
     }
     let Some(Value::Array(values)) = map.remove("enum") else {
@@ -503,7 +504,25 @@ fn numeric_enum(map: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
         .unwrap_or_default();
     description.push_str(&format!("Known values: {}.", listed.join(", ")));
     map.insert("description".into(), Value::String(description));
-    notes.add("numeric `enum` generated as a plain number", at);
+    // Values of several JSON types fit no one type: any JSON value.
+    let kinds: std::collections::BTreeSet<&str> = values
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(|v| match v {
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Bool(_) => "boolean",
+            _ => "other",
+        })
+        .collect();
+    if kinds.len() > 1 {
+        map.remove("type");
+        map.remove("format");
+    }
+    notes.add(
+        "`enum` of values that are not all strings generated as a plain value",
+        at,
+    );
 }
 
 /// Whether a media type (parameters such as `; charset=utf-8` aside) is JSON:
