@@ -21,10 +21,13 @@ fn main() {
     // from it: `cfg(knot_fixture = "<file stem>")` names the spec when it is not the
     // vendored one (tests/fixture_transport.rs).
     println!("cargo::rustc-check-cfg=cfg(knot_fixture, values(any()))");
-    if spec != DEFAULT_SPEC
-        && let Some(stem) = Path::new(&spec).file_stem().and_then(|s| s.to_str())
-    {
-        println!("cargo::rustc-cfg=knot_fixture=\"{stem}\"");
+    println!("cargo::rustc-check-cfg=cfg(knot_other_spec)");
+    if spec != DEFAULT_SPEC {
+        // Parts of the hand-written layer another spec's operations may not use.
+        println!("cargo::rustc-cfg=knot_other_spec");
+        if let Some(stem) = Path::new(&spec).file_stem().and_then(|s| s.to_str()) {
+            println!("cargo::rustc-cfg=knot_fixture=\"{stem}\"");
+        }
     }
 
     // Relative paths are relative to the crate root, which is the build script's cwd.

@@ -5,12 +5,14 @@
 //!   but unambiguous constructs repaired, webhook payloads made components, 3.1 turned
 //!   into the 3.0.3 progenitor reads (run by [`crate::prepare`]).
 //! - [`adapt`]: what progenitor needs for a tolerant client: [`unsupported`] constructs
-//!   rewritten or dropped, [`enums`] typify cannot name made strings, [`tolerant`]
+//!   rewritten or dropped, [`nullable`] components made nullable where they are used,
+//!   [`enums`] typify cannot name made strings, [`tolerant`]
 //!   (errors left to knot-api, open response enums, one media type), [`secrets`] typed
 //!   as `knot_api::Secret`.
 
 pub mod enums;
 pub mod newer;
+pub mod nullable;
 pub mod repair;
 pub mod secrets;
 pub mod tolerant;
@@ -25,6 +27,7 @@ use crate::notes::Notes;
 /// Every generator adaptation, in order, on a 3.0.3 document.
 pub fn adapt(doc: &mut Value, notes: &mut Notes) {
     unsupported::handle(doc, notes);
+    nullable::lift(doc);
     // Before `tolerant`, which opens response enums: an enum typify cannot name is a string.
     enums::relax_unnameable(doc, notes);
     tolerant::adapt(doc, notes);

@@ -90,9 +90,10 @@ impl Facts {
                     );
                 }
                 TypeDetails::Enum(details) => {
-                    let simple = details
-                        .variants()
-                        .all(|(_, v)| matches!(v, TypeEnumVariant::Simple));
+                    // typify gives `Display` to an enum of plain variants, if it has any.
+                    let mut variants = details.variants().peekable();
+                    let simple = variants.peek().is_some()
+                        && variants.all(|(_, v)| matches!(v, TypeEnumVariant::Simple));
                     facts.named.insert(
                         name,
                         Named {

@@ -120,8 +120,9 @@ pub fn emit(operations: &[Operation<'_>], facts: &Facts) -> TokenStream {
     quote! {
         /// The request builders of the spec's operations, one per operation.
         pub mod operations {
+            // What progenitor's signatures name unqualified, from its module's prelude.
             #[allow(unused_imports)]
-            use crate::generated::types;
+            use crate::{ByteStream, generated::types};
             #(#builders)*
         }
         impl crate::KnotClient {
