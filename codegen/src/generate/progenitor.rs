@@ -146,8 +146,10 @@ fn first_pass(doc: &Value, spec: &openapiv3::OpenAPI) -> Result<Vec<String>, Str
 }
 
 fn first_line(panic: &str) -> String {
-    // Panic messages can carry multi-line debug dumps; one line is enough.
-    panic.lines().next().unwrap_or("").trim().to_owned()
+    // Panic messages can carry multi-line debug dumps; one line is enough, without the
+    // bracket that opened the dump.
+    let line = panic.lines().next().unwrap_or("").trim();
+    line.trim_end_matches(['(', '{', '[', ' ']).to_owned()
 }
 
 enum Failure {
@@ -169,16 +171,26 @@ fn fail(doc: &Value, failure: Failure) -> String {
     }
 }
 
-/// Whether one progenitor run over `candidate` fails (for [`locate_failure`]).
-fn fails(candidate: &Value) -> bool {
-    let Ok(spec) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
-        return false;
-    };
+/// One progenitor run over `candidate`, its complaint in a few words and without a
+/// location (the salvage's searches run it many times; locating is [`probe`]'s work).
+fn attempt(candidate: &Value) -> Result<(), String> {
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(candidate.clone()).map_err(|e| format!("not valid: {e}"))?;
     let settings = settings_for(candidate, &[]);
-    !matches!(
-        without_panic_output(|| Generator::new(&settings).generate_tokens(&spec)),
-        Ok(Ok(_))
-    )
+    match without_panic_output(|| Generator::new(&settings).generate_tokens(&spec)) {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("progenitor rejects it: {e}")),
+        Err(panic) => Err(format!("progenitor panics: {}", first_line(&panic))),
+    }
+}
+
+/// [`attempt`] on a large stack, for callers outside a generator thread.
+pub fn quick_probe(candidate: &Value) -> Result<(), String> {
+    on_large_stack(|| attempt(candidate))
+}
+
+fn fails(candidate: &Value) -> bool {
+    attempt(candidate).is_err()
 }
 
 /// progenitor does not say where it failed. Generating each component schema, then each
@@ -192,11 +204,7 @@ fn locate_failure(doc: &Value) -> Option<String> {
         && fails(&bare)
     {
         for name in schemas.keys() {
-            let mut candidate = bare.clone();
-            let needed = referenced_schemas(doc, name);
-            if let Some(Value::Object(only)) = candidate.pointer_mut("/components/schemas") {
-                only.retain(|n, _| needed.contains(n));
-            }
+            let candidate = schemas_only(doc, &crate::spec::walk::referenced_schemas(doc, name));
             if fails(&candidate) {
                 let origin = schemas[name].get(ORIGIN).and_then(Value::as_str);
                 return Some(match origin {
@@ -223,27 +231,26 @@ fn locate_failure(doc: &Value) -> Option<String> {
     None
 }
 
-/// `name` and every component schema it reaches through `$ref`s.
-fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet<String> {
-    let mut seen = std::collections::BTreeSet::from([name.to_owned()]);
-    let mut queue = vec![name.to_owned()];
-    while let Some(next) = queue.pop() {
-        let at = crate::spec::pointer::join("#/components/schemas", &next);
-        let Some(schema) = crate::spec::walk::pointer_get(doc, &at) else {
-            continue;
-        };
-        let mut found = Vec::new();
-        crate::spec::walk::refs(schema, &at, &mut found);
-        for (reference, _) in found {
-            if let Some(target) = reference.strip_prefix("#/components/schemas/") {
-                let target = target.replace("~1", "/").replace("~0", "~");
-                if seen.insert(target.clone()) {
-                    queue.push(target);
-                }
-            }
+/// A document of `doc`'s component schemas named in `names`, and nothing else to
+/// generate (a lean candidate for searching which schema fails).
+pub fn schemas_only(doc: &Value, names: &std::collections::BTreeSet<String>) -> Value {
+    let mut schemas = serde_json::Map::new();
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if names.contains(name) {
+            schemas.insert(name.clone(), schema.clone());
         }
     }
-    seen
+    serde_json::json!({
+        "openapi": doc.get("openapi").cloned().unwrap_or(Value::Null),
+        "info": doc.get("info").cloned().unwrap_or(Value::Null),
+        "paths": {},
+        "components": { "schemas": schemas },
+    })
 }
 
 /// openapiv3 reports errors inside `paths` without a location; parsing the parts one by

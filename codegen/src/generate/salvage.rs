@@ -1,20 +1,25 @@
 //! When progenitor fails on a construct nothing before it knows about, the document is
-//! not refused for one operation's sake.
+//! not refused for one schema's or one operation's sake.
 //!
-//! Only on failure: if the component schemas alone generate, each operation is tried on
-//! its own (with every component); for one that fails, its parts are taken away one at
-//! a time (each operation-level parameter, the request body, each response's content)
-//! until it generates. The part is then not generated and one note names it by JSON
-//! pointer with progenitor's reason; an operation no single part explains is not
-//! generated at all, with a note. A failure in the component schemas is still the
-//! document's error (every operation depends on them), and so are a document that is
-//! not valid OpenAPI and anything left failing after the salvage.
+//! Only on failure, in two steps, each place left out with one note naming its JSON
+//! pointer and progenitor's reason:
+//! 1. A component schema that fails (tried with the schemas it references, and found at
+//!    fault when it generates once it is made a JSON value) becomes a JSON value: an
+//!    empty schema, which typify writes as a newtype over `serde_json::Value`.
+//! 2. Each operation is tried on its own (with every component); for one that fails, its
+//!    parts are taken away one at a time (each operation-level parameter, the request
+//!    body, each response's content) until it generates. An operation no single part
+//!    explains is not generated at all.
+//!
+//! A document that is not valid OpenAPI is refused as it is, and so is anything left
+//! failing after the salvage.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::progenitor::probe;
+use super::progenitor::{probe, quick_probe, schemas_only};
+use crate::markers::ORIGIN;
 use crate::notes::Notes;
 use crate::spec::pointer::join;
 use crate::spec::walk;
@@ -53,12 +58,12 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
     if first.starts_with("not a valid OpenAPI document") {
         return Err(first);
     }
+    let mut salvaged = schemas_as_values(doc, notes);
     let mut bare = doc.clone();
     bare["paths"] = json!({});
     if probe(&bare).is_err() {
         return Err(first);
     }
-    let mut salvaged = false;
     for op in walk::operations(doc) {
         let Err(reason) = probe(&alone(doc, &op)) else {
             continue;
@@ -95,6 +100,74 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
         return Err(first);
     }
     probe(doc).map(|()| lost).map_err(|_| first)
+}
+
+/// Makes each component schema progenitor cannot take a JSON value, with a note; true
+/// when any was. Each round replaces at least one schema (which then cannot fail), so it
+/// ends; it stops when the schemas generate or no single schema explains the failure.
+fn schemas_as_values(doc: &mut Value, notes: &mut Notes) -> bool {
+    let mut any = false;
+    loop {
+        let all = component_names(doc);
+        if all.is_empty() || quick_probe(&schemas_only(doc, &all)).is_ok() {
+            return any;
+        }
+        let culprits: Vec<(String, String)> = all
+            .iter()
+            .filter_map(|name| {
+                let mut candidate = schemas_only(doc, &walk::referenced_schemas(doc, name));
+                let reason = quick_probe(&candidate).err()?;
+                let slot =
+                    candidate.pointer_mut(&format!("/components/schemas/{}", escape(name)))?;
+                *slot = as_value(slot);
+                quick_probe(&candidate)
+                    .is_ok()
+                    .then(|| (name.clone(), reason))
+            })
+            .collect();
+        if culprits.is_empty() {
+            return any;
+        }
+        for (name, reason) in culprits {
+            let at = join("#/components/schemas", &name);
+            if let Some(schema) = walk::pointer_get_mut(doc, &at) {
+                let place = schema
+                    .get(ORIGIN)
+                    .and_then(Value::as_str)
+                    .map_or(at, str::to_owned);
+                *schema = as_value(schema);
+                notes.add(
+                    format!("schema generated as a JSON value, serde_json::Value ({reason})"),
+                    place,
+                );
+                any = true;
+            }
+        }
+    }
+}
+
+/// The names of `doc`'s component schemas.
+fn component_names(doc: &Value) -> BTreeSet<String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `schema` as an empty schema (any JSON value), keeping its description and origin.
+fn as_value(schema: &Value) -> Value {
+    let mut kept = Map::new();
+    for key in ["description", ORIGIN] {
+        if let Some(value) = schema.get(key) {
+            kept.insert(key.to_owned(), value.clone());
+        }
+    }
+    Value::Object(kept)
+}
+
+/// A name as one JSON-pointer segment.
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// progenitor's complaint without the location (the note has it).

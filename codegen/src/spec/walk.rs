@@ -266,3 +266,26 @@ fn refs_in(value: &Value, at: &str, names: bool, out: &mut Vec<(String, String)>
         _ => {}
     }
 }
+
+/// Component schema `name` and every component schema it reaches through `$ref`s.
+pub fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::from([name.to_owned()]);
+    let mut queue = vec![name.to_owned()];
+    while let Some(next) = queue.pop() {
+        let at = join("#/components/schemas", &next);
+        let Some(schema) = pointer_get(doc, &at) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        refs(schema, &at, &mut found);
+        for (reference, _) in found {
+            if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                let target = target.replace("~1", "/").replace("~0", "~");
+                if seen.insert(target.clone()) {
+                    queue.push(target);
+                }
+            }
+        }
+    }
+    seen
+}
