@@ -64,7 +64,8 @@ fn nonconforming_examples_fail_the_test_each_named_by_its_pointer() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success(), "{stdout}");
     for expected in [
-        "3 example(s) do not conform",
+        "4 example(s) do not conform",
+        "#/paths/~1things/post/parameters/1/example: does not decode into",
         "#/paths/~1things/post/parameters/0/example: does not decode into i64",
         "#/paths/~1things/post/requestBody/content/application~1json/example: does not decode into knot_api::generated::types::CreateThingBody: invalid type: integer `5`, expected a string",
         "#/paths/~1things/post/responses/201/content/application~1json/examples/NoId/value: does not decode into knot_api::generated::types::Thing: missing field `id`",

@@ -436,7 +436,7 @@ fn a_31_spec_is_converted_to_30_with_nullable() {
 
 #[test]
 fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
-    let cases: [(&str, &[&str]); 8] = [
+    let cases: [(&str, &[&str]); 9] = [
         // Enums typify cannot take as enums (mixed value types, integers): plain values.
         (
             "good/mixed-enums.yaml",
@@ -456,6 +456,13 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
             "good/salvage.yaml",
             &[
                 "parameter not generated (progenitor panics: not yet implemented: unhandled not schema Object) at #/paths/~1a/get/parameters/0",
+            ],
+        ),
+        (
+            "good/parameter-styles.yaml",
+            &[
+                "unexploded query parameter generated as a string: write its items joined by `,` (progenitor sends lists exploded) at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/2",
+                "unexploded query parameter generated as a string: write its items joined by `|` (progenitor sends lists exploded) at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/3",
             ],
         ),
         (

@@ -8,7 +8,11 @@
 //! response without a schema becomes any JSON value. Where it does not, the parameter
 //! is not generated, with a note naming it by JSON pointer: a parameter described by
 //! `content` instead of `schema`, a path parameter in a style other than `simple`, a
-//! query parameter in a style other than `form` (such as `deepObject`).
+//! query parameter in a style other than `form` (such as `deepObject`). A query array
+//! that travels unexploded (`explode: false`, `spaceDelimited`, `pipeDelimited`), or a
+//! `form` object with `explode: false`, becomes a string parameter the caller writes
+//! joined (`1,2,3`): progenitor would send it exploded (`ids=1&ids=2&ids=3`), which such
+//! a server does not read.
 //! Cookie parameters are not sent either (progenitor has no place for them), with a note;
 //! multipart bodies are dropped with the other media types progenitor cannot send.
 
@@ -46,8 +50,17 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
         return;
     };
     let mut dropped = Vec::new();
+    let mut joined = Vec::new();
     for (i, param) in list.iter().enumerate() {
         let param = crate::spec::schema::deref(doc, param);
+        if let Some((rewritten, delimiter)) = unexploded_as_string(doc, param) {
+            notes.add(
+                format!("unexploded query parameter generated as a string: write its items joined by `{delimiter}` (progenitor sends lists exploded)"),
+                format!("{list_at}/{i}"),
+            );
+            joined.push((i, rewritten));
+            continue;
+        }
         let place = param.get("in").and_then(Value::as_str).unwrap_or("");
         let style = param.get("style").and_then(Value::as_str);
         let reason = if place == "cookie" {
@@ -70,6 +83,9 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
         }
     }
     if let Some(Value::Array(list)) = walk::pointer_get_mut(doc, list_at) {
+        for (i, rewritten) in joined {
+            list[i] = rewritten;
+        }
         let mut i = 0;
         list.retain(|_| {
             let keep = !dropped.contains(&i);
@@ -77,6 +93,41 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
             keep
         });
     }
+}
+
+/// `param` with a string schema, and the delimiter its items are joined by, when it is a
+/// query array (or `form` object) that travels unexploded; `None` for every other one.
+fn unexploded_as_string(doc: &Value, param: &Value) -> Option<(Value, char)> {
+    if param.get("in")? != "query" {
+        return None;
+    }
+    let style = param.get("style").and_then(Value::as_str).unwrap_or("form");
+    let explode = param
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
+    let delimiter = match style {
+        "form" => ',',
+        "spaceDelimited" => ' ',
+        "pipeDelimited" => '|',
+        _ => return None,
+    };
+    let schema = crate::spec::schema::flatten(doc, param.get("schema")?);
+    let kind = schema.get("type").and_then(Value::as_str)?;
+    if explode || !(kind == "array" || kind == "object" && style == "form") {
+        return None;
+    }
+    let mut rewritten = param.clone();
+    let mut string = json!({ "type": "string" });
+    if let Some(description) = schema.get("description") {
+        string["description"] = description.clone();
+    }
+    rewritten["schema"] = string;
+    // progenitor sends only `form`; the joined string is one value either way.
+    if let Some(map) = rewritten.as_object_mut() {
+        map.remove("style");
+    }
+    Some((rewritten, delimiter))
 }
 
 fn json_media(doc: &mut Value, holder: &str, notes: &mut Notes) {
@@ -143,5 +194,31 @@ mod tests {
             json!({})
         );
         assert_eq!(notes.kinds().count(), 5, "{:?}", notes.summary());
+    }
+
+    #[test]
+    fn unexploded_query_arrays_and_objects_become_joined_strings() {
+        let array =
+            json!({ "type": "array", "items": { "type": "integer" }, "description": "Ids." });
+        let mut doc = json!({ "paths": { "/a": { "get": { "parameters": [
+            { "name": "ids", "in": "query", "explode": false, "schema": array },
+            { "name": "f", "in": "query", "style": "form", "explode": false, "schema": { "type": "object" } },
+            { "name": "each", "in": "query", "schema": array },
+            { "name": "one", "in": "query", "explode": false, "schema": { "type": "integer" } },
+            { "name": "p", "in": "query", "style": "pipeDelimited", "schema": array }
+        ] } } } });
+        let mut notes = Notes::default();
+        handle(&mut doc, &mut notes);
+        let params = &doc["paths"]["/a"]["get"]["parameters"];
+        let string = json!({ "type": "string", "description": "Ids." });
+        assert_eq!(params[0]["schema"], string);
+        assert_eq!(params[0]["explode"], json!(false));
+        assert_eq!(params[1]["schema"], json!({ "type": "string" }));
+        assert_eq!(params[2]["schema"], array);
+        assert_eq!(params[3]["schema"], json!({ "type": "integer" }));
+        assert_eq!(params[4]["schema"], string);
+        assert_eq!(notes.summary().len(), 2, "{:?}", notes.summary());
+        assert!(notes.summary()[0].ends_with("at 2 places (first: #/paths/~1a/get/parameters/0)"));
+        assert!(notes.summary()[1].contains("joined by `|`"));
     }
 }

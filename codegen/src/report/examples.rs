@@ -7,7 +7,8 @@
 //! what the client really does, not what we expect progenitor to do):
 //!
 //! - request body (JSON media type): the operation builder's `body` type;
-//! - parameter: the builder field of the same (sanitized) name;
+//! - parameter: the builder field of the same (sanitized) name, the example taken in
+//!   the form the parameter travels in ([`super::wire`]);
 //! - response under a 2xx status with the generated content: the `ResponseValue<T>` of
 //!   the operation's request function; under any other status, or a component schema's
 //!   own `example`: the component's generated type when the schema is a `$ref`.
@@ -159,7 +160,11 @@ pub fn extract(
                         },
                     }
                 };
+                // Judged as the generated parameter travels (adapt may have changed it).
+                let (doc, param) = adapted_parameter(adapted, &op, name, place)
+                    .map_or((original, param), |p| (adapted, p));
                 for (at, value) in media_examples(original, &param_at) {
+                    let value = super::wire::travelled(doc, param, &value);
                     cases.push(case(at, value, Direction::Request, target.clone(), vec![]));
                 }
             }
@@ -216,6 +221,26 @@ pub fn extract(
         }
     }
     cases
+}
+
+/// Parameter `name` in `place` of `op` as the adapted document has it.
+fn adapted_parameter<'a>(
+    adapted: &'a Value,
+    op: &walk::OperationRef,
+    name: &str,
+    place: &str,
+) -> Option<&'a Value> {
+    [join("#/paths", &op.path), op.pointer.clone()]
+        .iter()
+        .rev()
+        .filter_map(|holder| walk::pointer_get(adapted, &format!("{holder}/parameters")))
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| crate::spec::schema::deref(adapted, p))
+        .find(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some(place)
+        })
 }
 
 /// `(lower-case name, location)` of the parameters `op` has in `doc`.

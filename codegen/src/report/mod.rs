@@ -3,6 +3,7 @@
 //!
 //! - [`examples`]: the spec's examples with the Rust type of each place (the
 //!   conformance test's table).
+//! - [`wire`]: a parameter example as what its `style` and `explode` put on the wire.
 //! - [`surface`]: the generated public API as a listing (the reviewed snapshot).
 //! - [`diff`]: two specs compared, with the semver bump the change needs.
 //! - [`release`]: a candidate spec as a release (version, changelog, listings).
@@ -13,3 +14,4 @@ pub mod examples;
 pub mod release;
 pub mod surface;
 pub mod synthetic;
+pub mod wire;
