@@ -3,7 +3,7 @@
 //!
 //! - [`progenitor`]: progenitor run through its public settings (two runs: the second
 //!   marks every type the first named `#[non_exhaustive]`); [`salvage`] leaves out what
-//!   it cannot take.
+//!   it cannot take, found by [`locate`].
 //! - [`signatures`] and [`facts`]: what was generated, read as a caller reads it (the
 //!   client's public methods, typify's type space).
 //! - [`operations`], [`builders`], [`open_enums`]: knot-codegen's code, which uses
@@ -13,6 +13,7 @@
 pub mod builders;
 pub mod contract;
 pub mod facts;
+pub mod locate;
 pub mod names;
 pub mod open_enums;
 pub mod operations;
@@ -52,7 +53,7 @@ pub fn generate(doc: &mut Value, notes: &mut Notes) -> Result<Output, String> {
     let doc = &*doc;
     let (output, more_notes) = progenitor::on_large_stack(|| {
         let mut notes = Notes::default();
-        let run = progenitor::run(doc)?;
+        let run = progenitor::run(doc).map_err(|f| locate::message(doc, f))?;
         let file: syn::File = syn::parse2(run.tokens)
             .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
         let methods = signatures::read(&file);

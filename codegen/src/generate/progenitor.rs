@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::facts::Facts;
 use super::names::{self, OPEN_ENUM_PATH, SECRET_TYPE};
-use crate::markers::{OPEN_ENUM, ORIGIN, SECRET};
+use crate::markers::{OPEN_ENUM, SECRET};
 
 /// What one generation produced: progenitor's client and what its type space says about
 /// the types in it.
@@ -99,44 +99,64 @@ pub fn on_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// Why progenitor did not generate a document, without the place (progenitor does not
+/// say; [`super::locate`] finds it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Not an OpenAPI document openapiv3 reads (the place is in the message), or one the
+    /// generator's stack could not take.
+    Invalid(String),
+    /// progenitor or typify panicked; the first line of the message.
+    Panicked(String),
+    /// progenitor returned an error.
+    Rejected(String),
+}
+
+impl Failure {
+    /// The complaint in a few words, for a note.
+    pub fn reason(&self) -> String {
+        match self {
+            Failure::Invalid(message) => message.clone(),
+            Failure::Panicked(what) => format!("progenitor panics: {what}"),
+            Failure::Rejected(what) => format!("progenitor rejects it: {what}"),
+        }
+    }
+}
+
 /// Generates `doc` (call on a thread from [`on_large_stack`]). Documents that would
 /// overflow the generator's stack are refused first (too deep, or a schema that reaches
 /// itself only through references), whoever calls this.
-pub fn run(doc: &Value) -> Result<Run, String> {
+pub fn run(doc: &Value) -> Result<Run, Failure> {
     let spec = parse(doc)?;
     let names = first_pass(doc, &spec)?;
     let settings = settings_for(doc, &names);
     let mut generator = Generator::new(&settings);
-    let tokens = without_panic_output(|| generator.generate_tokens(&spec))
-        .map_err(|panic| fail(doc, Failure::Panicked(first_line(&panic))))?
-        .map_err(|e| fail(doc, Failure::Rejected(e.to_string())))?;
+    let tokens = generate(&mut generator, &spec)?;
     let facts = Facts::read(generator.get_type_space());
     Ok(Run { tokens, facts })
 }
 
-/// Whether progenitor generates `doc`, with its complaint when it does not (one run, on
-/// a large stack).
-pub fn probe(doc: &Value) -> Result<(), String> {
+/// Whether progenitor generates `doc` (one run, on a large stack).
+pub fn probe(doc: &Value) -> Result<(), Failure> {
     on_large_stack(|| parse(doc).and_then(|spec| first_pass(doc, &spec)).map(drop))
 }
 
-fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, String> {
-    crate::spec::check::depth(doc, crate::spec::check::MAX_CONVERTED_DEPTH)?;
-    crate::spec::check::cycles(doc)?;
+fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Failure> {
+    crate::spec::check::depth(doc, crate::spec::check::MAX_CONVERTED_DEPTH)
+        .and_then(|()| crate::spec::check::cycles(doc))
+        .map_err(Failure::Invalid)?;
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let (at, inner) = locate_parse_error(doc)
             .unwrap_or_else(|| (format!("`{}`", e.path()), e.into_inner().to_string()));
-        format!("not a valid OpenAPI document at {at}: {inner}")
+        Failure::Invalid(format!("not a valid OpenAPI document at {at}: {inner}"))
     })
 }
 
 /// The first run: the names typify gives every struct, enum and newtype (before renames).
-fn first_pass(doc: &Value, spec: &openapiv3::OpenAPI) -> Result<Vec<String>, String> {
+fn first_pass(doc: &Value, spec: &openapiv3::OpenAPI) -> Result<Vec<String>, Failure> {
     let settings = settings_for(doc, &[]);
     let mut generator = Generator::new(&settings);
-    without_panic_output(|| generator.generate_tokens(spec))
-        .map_err(|panic| fail(doc, Failure::Panicked(first_line(&panic))))?
-        .map_err(|e| fail(doc, Failure::Rejected(e.to_string())))?;
+    generate(&mut generator, spec)?;
     Ok(Facts::named_types(generator.get_type_space(), |renamed| {
         names::SHADOWING_NAMES
             .iter()
@@ -145,112 +165,21 @@ fn first_pass(doc: &Value, spec: &openapiv3::OpenAPI) -> Result<Vec<String>, Str
     }))
 }
 
+/// One generation into `generator`, its panic caught.
+fn generate(
+    generator: &mut Generator,
+    spec: &openapiv3::OpenAPI,
+) -> Result<proc_macro2::TokenStream, Failure> {
+    without_panic_output(|| generator.generate_tokens(spec))
+        .map_err(|panic| Failure::Panicked(first_line(&panic)))?
+        .map_err(|e| Failure::Rejected(e.to_string()))
+}
+
 fn first_line(panic: &str) -> String {
     // Panic messages can carry multi-line debug dumps; one line is enough, without the
     // bracket that opened the dump.
     let line = panic.lines().next().unwrap_or("").trim();
     line.trim_end_matches(['(', '{', '[', ' ']).to_owned()
-}
-
-enum Failure {
-    /// progenitor or typify panicked; the first line of the message.
-    Panicked(String),
-    /// progenitor returned an error.
-    Rejected(String),
-}
-
-fn fail(doc: &Value, failure: Failure) -> String {
-    let at = locate_failure(doc)
-        .map(|at| format!(" at {at}"))
-        .unwrap_or_default();
-    match failure {
-        Failure::Panicked(first) => format!(
-            "progenitor cannot generate this spec{at} (it panicked: {first}); simplify that construct"
-        ),
-        Failure::Rejected(e) => format!("progenitor rejected the spec{at}: {e}"),
-    }
-}
-
-/// One progenitor run over `candidate`, its complaint in a few words and without a
-/// location (the salvage's searches run it many times; locating is [`probe`]'s work).
-fn attempt(candidate: &Value) -> Result<(), String> {
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_value(candidate.clone()).map_err(|e| format!("not valid: {e}"))?;
-    let settings = settings_for(candidate, &[]);
-    match without_panic_output(|| Generator::new(&settings).generate_tokens(&spec)) {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!("progenitor rejects it: {e}")),
-        Err(panic) => Err(format!("progenitor panics: {}", first_line(&panic))),
-    }
-}
-
-/// [`attempt`] on a large stack, for callers outside a generator thread.
-pub fn quick_probe(candidate: &Value) -> Result<(), String> {
-    on_large_stack(|| attempt(candidate))
-}
-
-fn fails(candidate: &Value) -> bool {
-    attempt(candidate).is_err()
-}
-
-/// progenitor does not say where it failed. Generating each component schema, then each
-/// operation, on its own (with every component available) finds the first culprit.
-fn locate_failure(doc: &Value) -> Option<String> {
-    let mut bare = doc.clone();
-    bare["paths"] = serde_json::json!({});
-    // A schema is blamed only when the components alone fail, and each is tried
-    // with the schemas it references (alone, a reference to a missing schema fails too).
-    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas")
-        && fails(&bare)
-    {
-        for name in schemas.keys() {
-            let candidate = schemas_only(doc, &crate::spec::walk::referenced_schemas(doc, name));
-            if fails(&candidate) {
-                let origin = schemas[name].get(ORIGIN).and_then(Value::as_str);
-                return Some(match origin {
-                    Some(origin) => origin.to_owned(),
-                    None => crate::spec::pointer::join("#/components/schemas", name),
-                });
-            }
-        }
-    }
-    for op in crate::spec::walk::operations(doc) {
-        let mut candidate = bare.clone();
-        let item = doc["paths"][&op.path].clone();
-        let mut single = serde_json::Map::new();
-        for (key, value) in item.as_object().into_iter().flatten() {
-            if !crate::spec::walk::METHODS.contains(&key.as_str()) || *key == op.method {
-                single.insert(key.clone(), value.clone());
-            }
-        }
-        candidate["paths"][&op.path] = Value::Object(single);
-        if fails(&candidate) {
-            return Some(format!("{} ({})", op.pointer, op.label()));
-        }
-    }
-    None
-}
-
-/// A document of `doc`'s component schemas named in `names`, and nothing else to
-/// generate (a lean candidate for searching which schema fails).
-pub fn schemas_only(doc: &Value, names: &std::collections::BTreeSet<String>) -> Value {
-    let mut schemas = serde_json::Map::new();
-    for (name, schema) in doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        if names.contains(name) {
-            schemas.insert(name.clone(), schema.clone());
-        }
-    }
-    serde_json::json!({
-        "openapi": doc.get("openapi").cloned().unwrap_or(Value::Null),
-        "info": doc.get("info").cloned().unwrap_or(Value::Null),
-        "paths": {},
-        "components": { "schemas": schemas },
-    })
 }
 
 /// openapiv3 reports errors inside `paths` without a location; parsing the parts one by

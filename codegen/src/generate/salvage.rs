@@ -16,9 +16,10 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::progenitor::{probe, quick_probe, schemas_only};
+use super::locate;
+use super::progenitor::{Failure, probe};
 use crate::markers::ORIGIN;
 use crate::notes::Notes;
 use crate::spec::pointer::join;
@@ -51,30 +52,24 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
     let mut lost = Lost::default();
     let first = match probe(doc) {
         Ok(()) => return Ok(lost),
-        Err(e) => e,
+        // A document that is not valid OpenAPI is refused as it is: that is the spec's
+        // error, not a generator limit to work around.
+        Err(Failure::Invalid(message)) => return Err(message),
+        Err(failure) => failure,
     };
-    // A document that is not valid OpenAPI is refused as it is: that is the spec's
-    // error, not a generator limit to work around.
-    if first.starts_with("not a valid OpenAPI document") {
-        return Err(first);
+    let original = doc.clone();
+    let refused = |doc: &Value| locate::message(doc, first.clone());
+    schemas_as_values(doc, notes);
+    if probe(&locate::schemas_only(doc, &locate::component_names(doc))).is_err() {
+        return Err(refused(&original));
     }
-    let mut salvaged = schemas_as_values(doc, notes);
-    let mut bare = doc.clone();
-    bare["paths"] = json!({});
-    if probe(&bare).is_err() {
-        return Err(first);
-    }
-    for op in walk::operations(doc) {
-        let Err(reason) = probe(&alone(doc, &op)) else {
-            continue;
-        };
-        salvaged = true;
+    for (op, failure) in locate::failing_operations(doc, &walk::operations(doc)) {
         let id = walk::pointer_get(doc, &op.pointer)
             .and_then(|o| o.get("operationId"))
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let reason = short_reason(&reason);
+        let reason = failure.reason();
         match without_one_part(doc, &op) {
             Some((part, at)) => {
                 remove(doc, &at);
@@ -96,62 +91,50 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
             }
         }
     }
-    if !salvaged {
-        return Err(first);
+    match probe(doc) {
+        Ok(()) => Ok(lost),
+        Err(_) => Err(refused(&original)),
     }
-    probe(doc).map(|()| lost).map_err(|_| first)
 }
 
-/// Makes each component schema progenitor cannot take a JSON value, with a note; true
-/// when any was. Each round replaces at least one schema (which then cannot fail), so it
-/// ends; it stops when the schemas generate or no single schema explains the failure.
-fn schemas_as_values(doc: &mut Value, notes: &mut Notes) -> bool {
-    let mut any = false;
+/// Makes each component schema progenitor cannot take a JSON value, with a note. Each
+/// round replaces at least one schema (which then cannot fail), so it ends; it stops
+/// when the schemas generate or no single schema explains the failure.
+fn schemas_as_values(doc: &mut Value, notes: &mut Notes) {
     loop {
-        let all = component_names(doc);
-        if all.is_empty() || quick_probe(&schemas_only(doc, &all)).is_ok() {
-            return any;
+        let all = locate::component_names(doc);
+        if all.is_empty() || probe(&locate::schemas_only(doc, &all)).is_ok() {
+            return;
         }
-        let culprits: Vec<(String, String)> = all
+        let culprits: Vec<(String, Failure)> = all
             .iter()
             .filter_map(|name| {
-                let mut candidate = schemas_only(doc, &walk::referenced_schemas(doc, name));
-                let reason = quick_probe(&candidate).err()?;
+                let mut candidate = locate::schemas_only(doc, &walk::referenced_schemas(doc, name));
+                let failure = probe(&candidate).err()?;
                 let slot =
                     candidate.pointer_mut(&format!("/components/schemas/{}", escape(name)))?;
                 *slot = as_value(slot);
-                quick_probe(&candidate)
-                    .is_ok()
-                    .then(|| (name.clone(), reason))
+                probe(&candidate).is_ok().then(|| (name.clone(), failure))
             })
             .collect();
         if culprits.is_empty() {
-            return any;
+            return;
         }
-        for (name, reason) in culprits {
+        for (name, failure) in culprits {
+            let place = locate::schema_place(doc, &name);
             let at = join("#/components/schemas", &name);
             if let Some(schema) = walk::pointer_get_mut(doc, &at) {
-                let place = schema
-                    .get(ORIGIN)
-                    .and_then(Value::as_str)
-                    .map_or(at, str::to_owned);
                 *schema = as_value(schema);
                 notes.add(
-                    format!("schema generated as a JSON value, serde_json::Value ({reason})"),
+                    format!(
+                        "schema generated as a JSON value, serde_json::Value ({})",
+                        failure.reason()
+                    ),
                     place,
                 );
-                any = true;
             }
         }
     }
-}
-
-/// The names of `doc`'s component schemas.
-fn component_names(doc: &Value) -> BTreeSet<String> {
-    doc.pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 /// `schema` as an empty schema (any JSON value), keeping its description and origin.
@@ -168,35 +151,6 @@ fn as_value(schema: &Value) -> Value {
 /// A name as one JSON-pointer segment.
 fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
-}
-
-/// progenitor's complaint without the location (the note has it).
-fn short_reason(message: &str) -> String {
-    if let Some((_, rest)) = message.split_once("(it panicked: ") {
-        let what = rest
-            .strip_suffix("); simplify that construct")
-            .unwrap_or(rest);
-        return format!("progenitor panics: {what}");
-    }
-    if let Some((_, rest)) = message.split_once("progenitor rejected the spec") {
-        let what = rest.split_once(": ").map_or(rest, |(_, w)| w);
-        return format!("progenitor rejects it: {what}");
-    }
-    message.to_owned()
-}
-
-/// The document with `op` as its only operation.
-fn alone(doc: &Value, op: &walk::OperationRef) -> Value {
-    let mut candidate = doc.clone();
-    let item = &doc["paths"][&op.path];
-    let mut single = Map::new();
-    for (key, value) in item.as_object().into_iter().flatten() {
-        if !walk::METHODS.contains(&key.as_str()) || *key == op.method {
-            single.insert(key.clone(), value.clone());
-        }
-    }
-    candidate["paths"] = json!({ op.path.clone(): Value::Object(single) });
-    candidate
 }
 
 /// The first part of `op` whose removal lets it generate: `(what, pointer)`.
@@ -230,7 +184,7 @@ fn without_one_part(doc: &Value, op: &walk::OperationRef) -> Option<(String, Str
             ));
         }
     }
-    let single = alone(doc, op);
+    let single = locate::with_operations(doc, std::slice::from_ref(op), false);
     parts.into_iter().find(|(_, at)| {
         let mut candidate = single.clone();
         remove(&mut candidate, at).is_some() && probe(&candidate).is_ok()
@@ -253,21 +207,9 @@ fn remove(doc: &mut Value, at: &str) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn reasons_lose_their_location() {
-        assert_eq!(
-            short_reason(
-                "progenitor cannot generate this spec at #/paths/~1a/get (GET /a) (it panicked: boom); simplify that construct"
-            ),
-            "progenitor panics: boom"
-        );
-        assert_eq!(
-            short_reason("progenitor rejected the spec at #/x: bad thing"),
-            "progenitor rejects it: bad thing"
-        );
-    }
+    use super::*;
 
     #[test]
     fn removes_members_and_elements_by_pointer() {
