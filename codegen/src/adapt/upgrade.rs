@@ -36,15 +36,9 @@ const DROPPED_KEYWORDS: [(&str, &str); 14] = [
 /// Keywords dropped silently: identifiers and comments with no effect on data.
 const SILENT_KEYWORDS: [&str; 6] = ["$schema", "$id", "$anchor", "$comment", "then", "else"];
 
-/// Keywords that change the shape of data and have no 3.0 form.
-const REFUSED_KEYWORDS: [(&str, &str); 3] = [
-    ("prefixItems", "tuple arrays have no OpenAPI 3.0 form"),
-    ("$dynamicRef", "dynamic references have no OpenAPI 3.0 form"),
-    (
-        "$recursiveRef",
-        "recursive references have no OpenAPI 3.0 form",
-    ),
-];
+/// Keywords that change the shape of data and have no 3.0 form: the schema holding one
+/// is replaced ([`without_3_0_form`]).
+const RECURSIVE_REFS: [&str; 2] = ["$recursiveRef", "$dynamicRef"];
 
 /// Converts `doc` in place to OpenAPI 3.0.3. A 3.0 document passes through unchanged
 /// except for the same normalisations (harmless there).
@@ -102,6 +96,47 @@ fn upgrade_schema_tree(doc: &mut Value, at: &str, notes: &mut Notes) -> Result<(
     Ok(())
 }
 
+/// What replaces a schema whose shape has no 3.0 form, noted: a recursive or dynamic
+/// reference becomes a reference to the component schema it sits in (what the anchor
+/// of a component names; anywhere else, any JSON value), and a tuple array a list of
+/// JSON values.
+fn without_3_0_form(schema: &Value, at: &str, notes: &mut Notes) -> Option<Value> {
+    let map = schema.as_object()?;
+    if let Some(key) = RECURSIVE_REFS.into_iter().find(|k| map.contains_key(*k)) {
+        let component = at
+            .strip_prefix("#/components/schemas/")
+            .and_then(|rest| rest.split('/').next());
+        return Some(match component {
+            Some(name) => {
+                notes.add(
+                    format!("`{key}` read as a reference to the component schema it is in"),
+                    at,
+                );
+                json!({ "$ref": format!("#/components/schemas/{name}") })
+            }
+            None => {
+                notes.add(
+                    format!("`{key}` outside a component schema generated as any JSON value"),
+                    at,
+                );
+                json!({})
+            }
+        });
+    }
+    if map.contains_key("prefixItems") {
+        notes.add(
+            "tuple array (`prefixItems`) generated as a list of JSON values",
+            at,
+        );
+        let mut list = json!({ "type": "array" });
+        if let Some(description) = map.get("description") {
+            list["description"] = description.clone();
+        }
+        return Some(list);
+    }
+    None
+}
+
 /// Converts one schema node; its subschemas are visited afterwards by the caller.
 pub fn upgrade_node(schema: &mut Value, at: &str, notes: &mut Notes) -> Result<(), String> {
     match schema {
@@ -121,15 +156,12 @@ pub fn upgrade_node(schema: &mut Value, at: &str, notes: &mut Notes) -> Result<(
             ));
         }
     }
-    let Value::Object(map) = schema else {
-        unreachable!()
-    };
-
-    for (key, why) in REFUSED_KEYWORDS {
-        if map.contains_key(key) {
-            return Err(format!("unsupported construct `{key}` at {at}: {why}"));
-        }
+    if let Some(replacement) = without_3_0_form(schema, at, notes) {
+        *schema = replacement;
     }
+    let Value::Object(map) = schema else {
+        return Ok(());
+    };
     ref_siblings(map);
     type_array(map, at, notes);
     null_in_enum(map);

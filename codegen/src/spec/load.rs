@@ -1,6 +1,9 @@
 //! Reading a spec file into a JSON value.
 //!
-//! YAML (or JSON, which is YAML) is parsed with `serde_yaml_ng`, a maintained fork of the
+//! A document that starts with `{` is read as JSON first (`serde_json`): JSON allows what
+//! YAML does not, such as an emoji written as a surrogate pair (`\ud83d\udc4d`) or a C1
+//! control character in a string. Anything else, and JSON that `serde_json` refuses, is
+//! read as YAML with `serde_yaml_ng`, a maintained fork of the
 //! deprecated `serde_yaml`, straight into a JSON value: scalar keys become
 //! strings (`200:` for a response code is an integer in YAML), tags are dropped, and an
 //! integer outside i64/u64 (`minimum: -9223372036854776000`, valid YAML) is read as the
@@ -44,7 +47,13 @@ pub fn load_file(path: &str) -> Result<LoadedSpec, SpecError> {
 
 /// Parses `text` as a spec; `path` is only used in messages.
 pub fn load_str(path: &str, text: &str) -> Result<LoadedSpec, SpecError> {
-    let Json(doc) = serde_yaml_ng::from_str(text).map_err(|e| {
+    let json = text
+        .trim_start()
+        .starts_with('{')
+        .then(|| serde_json::from_str::<Json>(text).ok())
+        .flatten();
+    let parsed = json.map_or_else(|| serde_yaml_ng::from_str(text), Ok);
+    let Json(doc) = parsed.map_err(|e| {
         let location = e
             .location()
             .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
@@ -251,6 +260,21 @@ mod tests {
     /// Integers beyond i64/u64 are valid YAML (a published spec has
     /// `minimum: -9223372036854776000`): read as the numbers they are. Keys that are
     /// numbers become strings, tags are dropped.
+    #[test]
+    fn json_that_yaml_refuses_is_read_as_json() {
+        let text = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"\\ud83d\\udc4d \u{9f}\", \"version\": \"1\"}, \"paths\": {}, \"x-big\": 18446744073709551616}";
+        assert!(
+            serde_yaml_ng::from_str::<Json>(text).is_err(),
+            "YAML refuses it"
+        );
+        let loaded = load_str("x.json", text).unwrap();
+        assert_eq!(loaded.doc["info"]["title"], "\u{1f44d} \u{9f}");
+        assert_eq!(
+            loaded.doc["x-big"],
+            serde_json::json!(18446744073709551616.0)
+        );
+    }
+
     #[test]
     fn any_yaml_number_and_scalar_key_is_read() {
         let text = "openapi: 3.0.3\nx-big: -9223372036854776000\nx-huge: 18446744073709551616\nx-codes: {200: ok, true: yes}\nx-tagged: !Thing 5\n";
