@@ -184,7 +184,7 @@ fn first_line(text: &str) -> String {
 /// Seconds to build knot-api's library from `spec` in `target/corpus`.
 fn build_knot(root: &Path, spec: &Path) -> Result<f64, String> {
     let start = Instant::now();
-    let output = Command::new(env!("CARGO"))
+    let output = Command::new(cargo())
         .args(["build", "--quiet", "--lib", "-p", "knot-api"])
         .current_dir(root)
         .env("KNOT_OPENAPI_SPEC", spec)
@@ -233,7 +233,7 @@ fn openapi_generator(
                 let _ = std::fs::write(&lib, text);
             }
             let start = Instant::now();
-            Command::new(env!("CARGO"))
+            Command::new(cargo())
                 .args(["build", "--quiet", "--lib"])
                 .current_dir(&out)
                 .env("CARGO_TARGET_DIR", root.join("target/corpus-oag/target"))
@@ -270,4 +270,9 @@ fn rust_lines(dir: &Path) -> usize {
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// The cargo that runs this tool (`cargo run`), else the one on `PATH`.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }

@@ -14,7 +14,8 @@
 //! joined (`1,2,3`): progenitor would send it exploded (`ids=1&ids=2&ids=3`), which such
 //! a server does not read.
 //! Cookie parameters are not sent either (progenitor has no place for them), with a note;
-//! multipart bodies are dropped with the other media types progenitor cannot send.
+//! multipart bodies are dropped with the other media types progenitor cannot send. An
+//! `application/octet-stream` request body is read as `format: binary` (the bytes it is).
 
 use serde_json::{Value, json};
 
@@ -39,6 +40,7 @@ pub fn handle(doc: &mut Value, notes: &mut Notes) {
                     .map(|code| join(&format!("{}/responses", op.pointer), code)),
             );
         }
+        raw_body(doc, &format!("{}/requestBody", op.pointer), notes);
         for holder in holders {
             json_media(doc, &holder, notes);
         }
@@ -130,6 +132,34 @@ fn unexploded_as_string(doc: &Value, param: &Value) -> Option<(Value, char)> {
     Some((rewritten, delimiter))
 }
 
+/// An `application/octet-stream` request body is bytes whatever its schema says;
+/// progenitor sends one only when the schema is `type: string, format: binary`.
+fn raw_body(doc: &mut Value, holder: &str, notes: &mut Notes) {
+    let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{holder}/content"))
+    else {
+        return;
+    };
+    for (media, m) in content.iter_mut() {
+        let essence = media.split(';').next().unwrap_or(media).trim();
+        let Some(m) = m.as_object_mut() else { continue };
+        let binary = json!({ "type": "string", "format": "binary" });
+        let schema = m.get("schema");
+        let inline_other = schema
+            .is_none_or(|s| s.get("$ref").is_none() && s.get("format") != Some(&json!("binary")));
+        if essence == "application/octet-stream" && inline_other {
+            let mut read = binary;
+            if let Some(description) = schema.and_then(|s| s.get("description")) {
+                read["description"] = description.clone();
+            }
+            m.insert("schema".into(), read);
+            notes.add(
+                "octet-stream request body sent as raw bytes (its schema read as `format: binary`)",
+                join(&format!("{holder}/content"), media),
+            );
+        }
+    }
+}
+
 fn json_media(doc: &mut Value, holder: &str, notes: &mut Notes) {
     let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{holder}/content"))
     else {
@@ -194,6 +224,23 @@ mod tests {
             json!({})
         );
         assert_eq!(notes.kinds().count(), 5, "{:?}", notes.summary());
+    }
+
+    #[test]
+    fn octet_stream_bodies_are_bytes() {
+        let mut doc = json!({ "paths": { "/a": { "put": { "requestBody": { "content": {
+            "application/octet-stream": { "schema": { "type": "string", "format": "byte", "description": "File." } },
+            "application/json": { "schema": { "type": "string", "format": "byte" } }
+        } } } } } });
+        let mut notes = Notes::default();
+        handle(&mut doc, &mut notes);
+        let content = &doc["paths"]["/a"]["put"]["requestBody"]["content"];
+        assert_eq!(
+            content["application/octet-stream"]["schema"],
+            json!({ "type": "string", "format": "binary", "description": "File." })
+        );
+        assert_eq!(content["application/json"]["schema"]["format"], "byte");
+        assert_eq!(notes.summary().len(), 1);
     }
 
     #[test]

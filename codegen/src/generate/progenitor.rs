@@ -113,12 +113,17 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The complaint in a few words, for a note.
+    /// The complaint in a few words, for a note (progenitor's may carry a whole schema
+    /// as debug output: cut at 160 characters).
     pub fn reason(&self) -> String {
+        let short = |what: &str| match what.char_indices().nth(160) {
+            Some((end, _)) => format!("{}…", &what[..end]),
+            None => what.to_owned(),
+        };
         match self {
             Failure::Invalid(message) => message.clone(),
-            Failure::Panicked(what) => format!("progenitor panics: {what}"),
-            Failure::Rejected(what) => format!("progenitor rejects it: {what}"),
+            Failure::Panicked(what) => format!("progenitor panics: {}", short(what)),
+            Failure::Rejected(what) => format!("progenitor rejects it: {}", short(what)),
         }
     }
 }

@@ -184,7 +184,9 @@ fn without_one_part(doc: &Value, op: &walk::OperationRef) -> Option<(String, Str
             ));
         }
     }
-    let single = locate::with_operations(doc, std::slice::from_ref(op), false);
+    // Lean (only the schemas the operation reaches): the final probe of the whole
+    // document checks the result.
+    let single = locate::with_operations(doc, std::slice::from_ref(op), true);
     parts.into_iter().find(|(_, at)| {
         let mut candidate = single.clone();
         remove(&mut candidate, at).is_some() && probe(&candidate).is_ok()
