@@ -432,7 +432,7 @@ fn a_31_spec_is_converted_to_30_with_nullable() {
 
 #[test]
 fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
-    let cases: [(&str, &[&str]); 10] = [
+    let cases: [(&str, &[&str]); 12] = [
         // Enums typify cannot take as enums (mixed value types, integers): plain values.
         (
             "good/mixed-enums.yaml",
@@ -461,6 +461,13 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
                 "unexploded query parameter generated as a string: write its items joined by `|` (progenitor sends lists exploded) at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/3",
             ],
         ),
+        (
+            "good/deep-refs-and-raw-bodies.yaml",
+            &[
+                "octet-stream request body sent as raw bytes (its schema read as `format: binary`) at #/paths/~1files~1{name}/put/requestBody/content/application~1octet-stream",
+            ],
+        ),
+        ("good/json-only-escapes.json", &[]),
         (
             "good/tuples-and-recursive-refs.yaml",
             &[
