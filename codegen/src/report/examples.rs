@@ -223,35 +223,39 @@ pub fn extract(
     cases
 }
 
-/// Parameter `name` in `place` of `op` as the adapted document has it.
+/// Parameter `name` in `place` of `op` as the adapted document has it (the operation's
+/// own over the path item's).
 fn adapted_parameter<'a>(
     adapted: &'a Value,
     op: &walk::OperationRef,
     name: &str,
     place: &str,
 ) -> Option<&'a Value> {
-    [join("#/paths", &op.path), op.pointer.clone()]
-        .iter()
-        .rev()
-        .filter_map(|holder| walk::pointer_get(adapted, &format!("{holder}/parameters")))
-        .filter_map(Value::as_array)
-        .flatten()
-        .map(|p| crate::spec::schema::deref(adapted, p))
-        .find(|p| {
+    parameter_objects(adapted, op)
+        .filter(|p| {
             p.get("name").and_then(Value::as_str) == Some(name)
                 && p.get("in").and_then(Value::as_str) == Some(place)
         })
+        .last()
 }
 
-/// `(lower-case name, location)` of the parameters `op` has in `doc`.
-fn parameters(doc: &Value, op: &walk::OperationRef) -> BTreeSet<(String, String)> {
-    let item_at = join("#/paths", &op.path);
-    [item_at, op.pointer.clone()]
-        .iter()
+/// The parameter objects of `op` in `doc`, references followed: the path item's, then
+/// the operation's.
+fn parameter_objects<'a>(
+    doc: &'a Value,
+    op: &walk::OperationRef,
+) -> impl Iterator<Item = &'a Value> {
+    [join("#/paths", &op.path), op.pointer.clone()]
+        .into_iter()
         .filter_map(|holder| walk::pointer_get(doc, &format!("{holder}/parameters")))
         .filter_map(Value::as_array)
         .flatten()
         .map(|p| crate::spec::schema::deref(doc, p))
+}
+
+/// `(lower-case name, location)` of the parameters `op` has in `doc`.
+fn parameters(doc: &Value, op: &walk::OperationRef) -> BTreeSet<(String, String)> {
+    parameter_objects(doc, op)
         .filter_map(|p| {
             Some((
                 p.get("name")?.as_str()?.to_ascii_lowercase(),
