@@ -1,6 +1,6 @@
 //! Developer tool: a folder of OpenAPI documents through the generator, one table row each.
 //!
-//! `cargo run -p knot-codegen --example corpus -- DIR [--compile] [--oag]`
+//! `cargo run -p knot-codegen --example corpus -- DIR [--compile|--check] [--oag]`
 //!
 //! Per document: size, operations, whether it generates (else the first error), the
 //! note kinds and places, lines of Rust the library compiles, generation time and
@@ -8,7 +8,8 @@
 //! (`KNOT_OPENAPI_SPEC`, target dir `target/corpus`, warmed once with the vendored spec,
 //! so the figure is the crate's own rebuild). `--oag` adds openapi-generator's figures
 //! for the same document when `openapi-generator-cli` is on PATH (`-g rust`, lines; with
-//! `--compile`, its crate's rebuild with warm dependencies). Run it as a release build
+//! `--compile`, its crate's rebuild with warm dependencies). `--check` runs `cargo check`
+//! instead of `cargo build` (whether it compiles, in about half the time). Run it as a release build
 //! (`--release`) for the generator's best time, as a debug build for what a default
 //! build script gets.
 
@@ -34,10 +35,12 @@ struct Generated {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let compile = args.iter().any(|a| a == "--compile");
+    let check = args.iter().any(|a| a == "--check");
+    let compile = check || args.iter().any(|a| a == "--compile");
+    let verb = if check { "check" } else { "build" };
     let oag = args.iter().any(|a| a == "--oag") && on_path("openapi-generator-cli");
     let Some(dir) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: corpus DIR [--compile] [--oag]");
+        eprintln!("usage: corpus DIR [--compile|--check] [--oag]");
         std::process::exit(2);
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -53,7 +56,7 @@ fn main() {
         .collect();
     docs.sort();
     if compile {
-        let warm = build_knot(&root, &root.join("openapi/openapi.yaml"));
+        let warm = build_knot(&root, &root.join("openapi/openapi.yaml"), verb);
         eprintln!("warm-up build with the vendored spec: {warm:?}");
     }
     let mut rows = Vec::new();
@@ -77,11 +80,11 @@ fn main() {
                         .map(|s| s.lines().count())
                         .sum(),
                     seconds,
-                    compile: compile.then(|| build_knot(&root, doc)),
+                    compile: compile.then(|| build_knot(&root, doc, verb)),
                 }
             })
             .map_err(|e| first_line(&e.to_string()));
-        let oag = oag.then(|| openapi_generator(&root, doc, &name, compile));
+        let oag = oag.then(|| openapi_generator(&root, doc, &name, compile.then_some(verb)));
         rows.push(Row {
             name,
             kb,
@@ -181,11 +184,11 @@ fn first_line(text: &str) -> String {
     line.chars().take(160).collect()
 }
 
-/// Seconds to build knot-api's library from `spec` in `target/corpus`.
-fn build_knot(root: &Path, spec: &Path) -> Result<f64, String> {
+/// Seconds to build (or check: `verb`) knot-api's library from `spec` in `target/corpus`.
+fn build_knot(root: &Path, spec: &Path, verb: &str) -> Result<f64, String> {
     let start = Instant::now();
     let output = Command::new(cargo())
-        .args(["build", "--quiet", "--lib", "-p", "knot-api"])
+        .args([verb, "--quiet", "--lib", "-p", "knot-api"])
         .current_dir(root)
         .env("KNOT_OPENAPI_SPEC", spec)
         .env("CARGO_TARGET_DIR", root.join("target/corpus"))
@@ -203,12 +206,12 @@ fn build_knot(root: &Path, spec: &Path) -> Result<f64, String> {
     }
 }
 
-/// openapi-generator's lines for `doc` and, when `compile`, its crate's rebuild time.
+/// openapi-generator's lines for `doc` and, with a cargo `verb`, its crate's rebuild time.
 fn openapi_generator(
     root: &Path,
     doc: &Path,
     name: &str,
-    compile: bool,
+    verb: Option<&str>,
 ) -> Result<(usize, Option<f64>), String> {
     let out = root.join("target/corpus-oag").join(name.replace('.', "-"));
     let _ = std::fs::remove_dir_all(&out);
@@ -225,7 +228,7 @@ fn openapi_generator(
         return Err("generation failed".into());
     }
     let lines = rust_lines(&out.join("src"));
-    let build = compile.then(|| {
+    let build = verb.map(|verb| {
         let cargo = |touch: bool| {
             if touch {
                 let lib = out.join("src/lib.rs");
@@ -234,7 +237,7 @@ fn openapi_generator(
             }
             let start = Instant::now();
             Command::new(cargo())
-                .args(["build", "--quiet", "--lib"])
+                .args([verb, "--quiet", "--lib"])
                 .current_dir(&out)
                 .env("CARGO_TARGET_DIR", root.join("target/corpus-oag/target"))
                 .status()

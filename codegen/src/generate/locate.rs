@@ -130,7 +130,7 @@ pub fn failing_operations(doc: &Value, ops: &[OperationRef]) -> Vec<(OperationRe
     if let [op] = ops {
         return match probe(&with_operations(doc, ops, false)) {
             Err(_) => vec![(op.clone(), failure)],
-            Ok(()) => Vec::new(),
+            Ok(_) => Vec::new(),
         };
     }
     let (first, second) = ops.split_at(ops.len() / 2);

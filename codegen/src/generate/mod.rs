@@ -49,11 +49,11 @@ pub struct Output {
 /// Generates the client for the adapted document `doc` (salvaged in place when an
 /// operation fails).
 pub fn generate(doc: &mut Value, notes: &mut Notes) -> Result<Output, String> {
-    let lost = salvage::salvage(doc, notes)?;
+    let (lost, names) = salvage::salvage(doc, notes)?;
     let doc = &*doc;
     let (output, more_notes) = progenitor::on_large_stack(|| {
         let mut notes = Notes::default();
-        let run = progenitor::run(doc).map_err(|f| locate::message(doc, f))?;
+        let run = progenitor::run(doc, &names).map_err(|f| locate::message(doc, f))?;
         let file: syn::File = syn::parse2(run.tokens)
             .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
         let methods = signatures::read(&file);

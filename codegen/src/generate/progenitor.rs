@@ -128,22 +128,24 @@ impl Failure {
     }
 }
 
-/// Generates `doc` (call on a thread from [`on_large_stack`]). Documents that would
+/// Generates `doc`: the second run (call on a thread from [`on_large_stack`]). Documents that would
 /// overflow the generator's stack are refused first (too deep, or a schema that reaches
 /// itself only through references), whoever calls this.
-pub fn run(doc: &Value) -> Result<Run, Failure> {
+///
+/// `names` are the type names of the first run, as [`probe`] returns them.
+pub fn run(doc: &Value, names: &[String]) -> Result<Run, Failure> {
     let spec = parse(doc)?;
-    let names = first_pass(doc, &spec)?;
-    let settings = settings_for(doc, &names);
+    let settings = settings_for(doc, names);
     let mut generator = Generator::new(&settings);
     let tokens = generate(&mut generator, &spec)?;
     let facts = Facts::read(generator.get_type_space());
     Ok(Run { tokens, facts })
 }
 
-/// Whether progenitor generates `doc` (one run, on a large stack).
-pub fn probe(doc: &Value) -> Result<(), Failure> {
-    on_large_stack(|| parse(doc).and_then(|spec| first_pass(doc, &spec)).map(drop))
+/// Whether progenitor generates `doc` (the first run, on a large stack), with the names
+/// that run gave every type (what [`run`] needs).
+pub fn probe(doc: &Value) -> Result<Vec<String>, Failure> {
+    on_large_stack(|| parse(doc).and_then(|spec| first_pass(doc, &spec)))
 }
 
 fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Failure> {

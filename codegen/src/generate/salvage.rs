@@ -48,10 +48,12 @@ impl Lost {
 /// Makes `doc` generate when an operation fails: leaves out the part at fault, or the
 /// operation, with a note each. Returns what was left out; a failure no operation
 /// explains is returned as progenitor's message.
-pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
+///
+/// Also returns the type names progenitor's first run gave the generated document.
+pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<(Lost, Vec<String>), String> {
     let mut lost = Lost::default();
     let first = match probe(doc) {
-        Ok(()) => return Ok(lost),
+        Ok(names) => return Ok((lost, names)),
         // A document that is not valid OpenAPI is refused as it is: that is the spec's
         // error, not a generator limit to work around.
         Err(Failure::Invalid(message)) => return Err(message),
@@ -92,7 +94,7 @@ pub fn salvage(doc: &mut Value, notes: &mut Notes) -> Result<Lost, String> {
         }
     }
     match probe(doc) {
-        Ok(()) => Ok(lost),
+        Ok(names) => Ok((lost, names)),
         Err(_) => Err(refused(&original)),
     }
 }
