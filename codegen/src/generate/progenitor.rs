@@ -8,7 +8,9 @@
 //! and secret-bearing strings are replaced by types knot-api defines (see
 //! [`crate::markers`]).
 
+use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl, TypePatch};
 use serde_json::Value;
@@ -244,13 +246,30 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
     None
 }
 
-/// Runs `f`, turning a panic into its message and keeping the default hook quiet so no
-/// backtrace reaches the build output.
+thread_local! {
+    /// True while this thread runs progenitor under [`without_panic_output`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Runs `f`, turning a panic into its message, with no backtrace in the build output.
+///
+/// The panic hook is process-wide, so it is not swapped around each run (two threads
+/// generating at once would restore each other's hooks): once, the hook in place is
+/// wrapped by one that stays silent only for a thread inside this function.
 fn without_panic_output<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    QUIET_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|quiet| quiet.replace(true));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
+    QUIET.with(|quiet| quiet.set(was));
     result.map_err(|payload| {
         payload
             .downcast_ref::<String>()
