@@ -457,8 +457,8 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
         (
             "good/parameter-styles.yaml",
             &[
-                "unexploded query parameter generated as a string: write its items joined by `,` (progenitor sends lists exploded) at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/2",
-                "unexploded query parameter generated as a string: write its items joined by `|` (progenitor sends lists exploded) at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/3",
+                "list parameter sent unexploded generated as a string: write its items joined by `,` at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/2",
+                "list parameter sent unexploded generated as a string: write its items joined by `|` at #/paths/~1accounts~1{account_id}~1transactions/get/parameters/3",
             ],
         ),
         (

@@ -12,7 +12,8 @@
 //! that travels unexploded (`explode: false`, `spaceDelimited`, `pipeDelimited`), or a
 //! `form` object with `explode: false`, becomes a string parameter the caller writes
 //! joined (`1,2,3`): progenitor would send it exploded (`ids=1&ids=2&ids=3`), which such
-//! a server does not read.
+//! a server does not read. So does a list in a path or header (`simple`: joined by `,`),
+//! which progenitor cannot send at all.
 //! Cookie parameters are not sent either (progenitor has no place for them), with a note;
 //! multipart bodies are dropped with the other media types progenitor cannot send. An
 //! `application/octet-stream` request body is read as `format: binary` (the bytes it is).
@@ -53,11 +54,22 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
     };
     let mut dropped = Vec::new();
     let mut joined = Vec::new();
+    let mut rust_names = std::collections::BTreeSet::new();
     for (i, param) in list.iter().enumerate() {
         let param = crate::spec::schema::deref(doc, param);
+        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+        // `EndTime<` and `EndTime>` (Twilio's ranges) are both `end_time` in Rust.
+        if !rust_names.insert(crate::generate::names::progenitor_snake(name)) {
+            notes.add(
+                "parameter not generated (its Rust name is an earlier parameter's)",
+                format!("{list_at}/{i}"),
+            );
+            dropped.push(i);
+            continue;
+        }
         if let Some((rewritten, delimiter)) = unexploded_as_string(doc, param) {
             notes.add(
-                format!("unexploded query parameter generated as a string: write its items joined by `{delimiter}` (progenitor sends lists exploded)"),
+                format!("list parameter sent unexploded generated as a string: write its items joined by `{delimiter}`"),
                 format!("{list_at}/{i}"),
             );
             joined.push((i, rewritten));
@@ -100,7 +112,18 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
 /// `param` with a string schema, and the delimiter its items are joined by, when it is a
 /// query array (or `form` object) that travels unexploded; `None` for every other one.
 fn unexploded_as_string(doc: &Value, param: &Value) -> Option<(Value, char)> {
-    if param.get("in")? != "query" {
+    let place = param.get("in")?;
+    if place == "path" || place == "header" {
+        // `simple`: a list is its items joined by `,`, exploded or not; progenitor
+        // would call `to_string` on it, which a Vec does not have.
+        let schema = crate::spec::schema::flatten(doc, param.get("schema")?);
+        let simple = param.get("style").is_none_or(|s| s == "simple");
+        if !simple || schema.get("type").and_then(Value::as_str) != Some("array") {
+            return None;
+        }
+        return Some((as_string_parameter(param, &schema), ','));
+    }
+    if place != "query" {
         return None;
     }
     let style = param.get("style").and_then(Value::as_str).unwrap_or("form");
@@ -119,17 +142,22 @@ fn unexploded_as_string(doc: &Value, param: &Value) -> Option<(Value, char)> {
     if explode || !(kind == "array" || kind == "object" && style == "form") {
         return None;
     }
+    Some((as_string_parameter(param, &schema), delimiter))
+}
+
+/// `param` with a string schema (keeping the description) and no `style`: progenitor
+/// sends only the default style, and the joined string is one value either way.
+fn as_string_parameter(param: &Value, schema: &serde_json::Map<String, Value>) -> Value {
     let mut rewritten = param.clone();
     let mut string = json!({ "type": "string" });
     if let Some(description) = schema.get("description") {
         string["description"] = description.clone();
     }
     rewritten["schema"] = string;
-    // progenitor sends only `form`; the joined string is one value either way.
     if let Some(map) = rewritten.as_object_mut() {
         map.remove("style");
     }
-    Some((rewritten, delimiter))
+    rewritten
 }
 
 /// An `application/octet-stream` request body is bytes whatever its schema says;
@@ -252,7 +280,9 @@ mod tests {
             { "name": "f", "in": "query", "style": "form", "explode": false, "schema": { "type": "object" } },
             { "name": "each", "in": "query", "schema": array },
             { "name": "one", "in": "query", "explode": false, "schema": { "type": "integer" } },
-            { "name": "p", "in": "query", "style": "pipeDelimited", "schema": array }
+            { "name": "p", "in": "query", "style": "pipeDelimited", "schema": array },
+            { "name": "h", "in": "header", "schema": array },
+            { "name": "H", "in": "query", "schema": array }
         ] } } } });
         let mut notes = Notes::default();
         handle(&mut doc, &mut notes);
@@ -264,8 +294,15 @@ mod tests {
         assert_eq!(params[2]["schema"], array);
         assert_eq!(params[3]["schema"], json!({ "type": "integer" }));
         assert_eq!(params[4]["schema"], string);
-        assert_eq!(notes.summary().len(), 2, "{:?}", notes.summary());
-        assert!(notes.summary()[0].ends_with("at 2 places (first: #/paths/~1a/get/parameters/0)"));
+        assert_eq!(params[5]["schema"], string);
+        assert_eq!(notes.summary().len(), 3, "{:?}", notes.summary());
+        assert!(notes.summary()[0].ends_with("at 3 places (first: #/paths/~1a/get/parameters/0)"));
         assert!(notes.summary()[1].contains("joined by `|`"));
+        assert_eq!(
+            params.as_array().unwrap().len(),
+            6,
+            "`H` is `h` in Rust: left out"
+        );
+        assert!(notes.summary()[2].starts_with("parameter not generated (its Rust name"));
     }
 }

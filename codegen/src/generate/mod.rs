@@ -3,7 +3,8 @@
 //!
 //! - [`progenitor`]: progenitor run through its public settings (two runs: the second
 //!   marks every type the first named `#[non_exhaustive]`); [`salvage`] leaves out what
-//!   it cannot take, found by [`locate`].
+//!   it cannot take, found by [`locate`]; [`clashes`] renames a component whose Rust
+//!   name another type also has.
 //! - [`signatures`] and [`facts`]: what was generated, read as a caller reads it (the
 //!   client's public methods, typify's type space).
 //! - [`operations`], [`builders`], [`open_enums`]: knot-codegen's code, which uses
@@ -11,6 +12,7 @@
 //! - [`contract`]: the request rules the spec states, as a table for validation.
 
 pub mod builders;
+pub mod clashes;
 pub mod contract;
 pub mod facts;
 pub mod locate;
@@ -50,6 +52,7 @@ pub struct Output {
 /// operation fails).
 pub fn generate(doc: &mut Value, notes: &mut Notes) -> Result<Output, String> {
     let (lost, names) = salvage::salvage(doc, notes)?;
+    let names = clashes::separate(doc, names, notes).map_err(|f| locate::message(doc, f))?;
     let doc = &*doc;
     let (output, more_notes) = progenitor::on_large_stack(|| {
         let mut notes = Notes::default();
