@@ -432,7 +432,7 @@ fn a_31_spec_is_converted_to_30_with_nullable() {
 
 #[test]
 fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
-    let cases: [(&str, &[&str]); 12] = [
+    let cases: [(&str, &[&str]); 13] = [
         // Enums typify cannot take as enums (mixed value types, integers): plain values.
         (
             "good/mixed-enums.yaml",
@@ -468,6 +468,14 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
             ],
         ),
         ("good/json-only-escapes.json", &[]),
+        (
+            "good/type-name-clashes.yaml",
+            &[
+                "component schema given a numbered Rust name (`X2`): its name is also another type's at 2 places (first: #/components/schemas/AccountOwner)",
+                "list parameter sent unexploded generated as a string: write its items joined by `,` at 2 places (first: #/paths/~1accounts~1{ids}/get/parameters/0)",
+                "parameter not generated (its Rust name is an earlier parameter's) at #/paths/~1accounts~1{ids}/get/parameters/3",
+            ],
+        ),
         (
             "good/tuples-and-recursive-refs.yaml",
             &[

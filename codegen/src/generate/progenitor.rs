@@ -55,7 +55,8 @@ fn settings_for(doc: &Value, non_exhaustive: &[String]) -> GenerationSettings {
     for (key, schema) in schemas.into_iter().flatten() {
         let name = names::typify_type(key);
         if schema.get(OPEN_ENUM) == Some(&Value::Bool(true)) {
-            let path = format!("{OPEN_ENUM_PATH}::{name}");
+            // The open enum is emitted under the component's type name (`ResultBody`).
+            let path = format!("{OPEN_ENUM_PATH}::{}", names::component_type(key));
             let impls = [TypeImpl::Display, TypeImpl::FromStr];
             settings.with_replacement(&name, path, impls.into_iter());
         } else if schema.get(SECRET) == Some(&Value::Bool(true)) {
