@@ -462,6 +462,14 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
                 map.remove("format");
                 notes.add("`format: uuid` generated as String", at.clone());
             }
+            // A format names a kind of string or number; on an object, array or boolean
+            // (Twilio's `type: object, format: uri-map`) typify refuses the schema.
+            let typed = map.get("type").and_then(Value::as_str);
+            if matches!(typed, Some("object" | "array" | "boolean"))
+                && map.remove("format").is_some()
+            {
+                notes.add("`format` of a non-string, non-number schema ignored", at.clone());
+            }
             if map.remove("pattern").is_some() {
                 notes.add("`pattern` not enforced by the generated types", at.clone());
             }
