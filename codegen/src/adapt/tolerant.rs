@@ -248,6 +248,7 @@ fn open_response_schema(doc: &mut Value, root: &str) {
             .filter(|map| is_string_enum(map) && at != root)
             .and_then(|_| enum_name(root, &at))
             .map(|name| unique_name(doc, &hoisted, name));
+        let origin = spec_place(doc, &at);
         let Some(schema) = walk::pointer_get_mut(doc, &at) else {
             continue;
         };
@@ -262,6 +263,7 @@ fn open_response_schema(doc: &mut Value, root: &str) {
                     let mut moved = std::mem::take(map);
                     let nullable = moved.remove("nullable") == Some(Value::Bool(true));
                     moved.insert(OPEN_ENUM.into(), Value::Bool(true));
+                    moved.insert(ORIGIN.into(), Value::String(origin));
                     let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
                     *map = if nullable {
                         json!({ "allOf": [reference], "nullable": true })
@@ -451,16 +453,36 @@ fn keep_preferred_media_type(content: &mut Map<String, Value>, at: &str, notes: 
     );
 }
 
+/// Where the schema at `at` is in the spec as written: inside a component this stage
+/// made (it carries its [`ORIGIN`]), under that origin.
+fn spec_place(doc: &Value, at: &str) -> String {
+    let Some(rest) = at.strip_prefix("#/components/schemas/") else {
+        return at.to_owned();
+    };
+    let (name, inside) = rest
+        .split_once('/')
+        .map_or((rest, None), |(n, i)| (n, Some(i)));
+    let origin = doc
+        .pointer(&format!("/components/schemas/{name}/{ORIGIN}"))
+        .and_then(Value::as_str);
+    match (origin, inside) {
+        (Some(origin), Some(inside)) => format!("{origin}/{inside}"),
+        (Some(origin), None) => origin.to_owned(),
+        (None, _) => at.to_owned(),
+    }
+}
+
 fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
     let mut stack = vec![root.to_owned()];
     while let Some(at) = stack.pop() {
+        let place = spec_place(doc, &at);
         let Some(schema) = walk::pointer_get_mut(doc, &at) else {
             continue;
         };
         if let Value::Object(map) = schema {
             if map.get("format").and_then(Value::as_str) == Some("uuid") {
                 map.remove("format");
-                notes.add("`format: uuid` generated as String", at.clone());
+                notes.add("`format: uuid` generated as String", place.clone());
             }
             // A format names a kind of string or number; on an object, array or boolean
             // (Twilio's `type: object, format: uri-map`) typify refuses the schema.
@@ -468,10 +490,26 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
             if matches!(typed, Some("object" | "array" | "boolean"))
                 && map.remove("format").is_some()
             {
-                notes.add("`format` of a non-string, non-number schema ignored", at.clone());
+                notes.add(
+                    "`format` of a non-string, non-number schema ignored",
+                    place.clone(),
+                );
+            }
+            // A string enum narrowing the schemas it is also `allOf` (Discord's scopes: two
+            // of `OAuth2Scopes`' values): its values say it all; typify panics on the pair.
+            let string_enum = matches!(map.get("enum"), Some(Value::Array(values))
+                if values.iter().all(Value::is_string));
+            if string_enum && map.remove("allOf").is_some() {
+                notes.add(
+                    "`allOf` beside `enum` left out (the values are the enum's)",
+                    place.clone(),
+                );
             }
             if map.remove("pattern").is_some() {
-                notes.add("`pattern` not enforced by the generated types", at.clone());
+                notes.add(
+                    "`pattern` not enforced by the generated types",
+                    place.clone(),
+                );
             }
             // Length limits would make constrained newtypes (a map of them is awkward to
             // fill) and a default a value the server applies anyway; the request contract
@@ -479,7 +517,7 @@ fn strip_runtime_constraints(doc: &mut Value, root: &str, notes: &mut Notes) {
             for keyword in ["minLength", "maxLength", "default"] {
                 map.remove(keyword);
             }
-            non_string_enum(map, &at, notes);
+            non_string_enum(map, &place, notes);
         }
         stack.extend(walk::child_schemas(schema, &at));
     }
