@@ -475,6 +475,7 @@ fn what_progenitor_cannot_take_is_carried_or_noted_at_its_pointer() {
                 "`format` of a non-string, non-number schema ignored at #/components/schemas/Account/properties/links",
                 "component schema given a numbered Rust name (`X2`): its name is also another type's at 2 places (first: #/components/schemas/AccountOwner)",
                 "list parameter sent unexploded generated as a string: write its items joined by `,` at 2 places (first: #/paths/~1accounts~1{ids}/get/parameters/0)",
+                "operation not generated (progenitor cannot send OPTIONS or TRACE) at #/paths/~1accounts~1{ids}/options",
                 "parameter not generated (its Rust name is an earlier parameter's) at #/paths/~1accounts~1{ids}/get/parameters/3",
             ],
         ),

@@ -15,7 +15,9 @@
 //! a server does not read. So does a list in a path or header (`simple`: joined by `,`),
 //! which progenitor cannot send at all.
 //! Cookie parameters are not sent either (progenitor has no place for them), with a note;
-//! multipart bodies are dropped with the other media types progenitor cannot send. An
+//! multipart bodies are dropped with the other media types progenitor cannot send, and
+//! OPTIONS and TRACE operations (reqwest has no method for them). A header or path
+//! parameter is never null (`nullable` is left out). An
 //! `application/octet-stream` request body is read as `format: binary` (the bytes it is).
 
 use serde_json::{Value, json};
@@ -28,6 +30,17 @@ use crate::spec::walk;
 pub fn handle(doc: &mut Value, notes: &mut Notes) {
     for op in walk::operations(doc) {
         let item_at = join("#/paths", &op.path);
+        // progenitor writes `reqwest::Client::options`/`trace`, which reqwest does not have.
+        if op.method == "options" || op.method == "trace" {
+            if let Some(Value::Object(item)) = walk::pointer_get_mut(doc, &item_at) {
+                item.remove(&op.method);
+            }
+            notes.add(
+                "operation not generated (progenitor cannot send OPTIONS or TRACE)",
+                op.pointer.clone(),
+            );
+            continue;
+        }
         for holder in [item_at, op.pointer.clone()] {
             parameters(doc, &format!("{holder}/parameters"), notes);
         }
@@ -67,6 +80,21 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
             dropped.push(i);
             continue;
         }
+        let place = param.get("in").and_then(Value::as_str).unwrap_or("");
+        let nullable = param.pointer("/schema/nullable") == Some(&Value::Bool(true));
+        // A header or path segment has no null; progenitor's `Option<Option<&str>>` for
+        // an optional nullable header does not compile.
+        let stripped = ((place == "header" || place == "path") && nullable).then(|| {
+            let mut stripped = param.clone();
+            if let Some(Value::Object(schema)) = stripped.get_mut("schema") {
+                schema.remove("nullable");
+            }
+            stripped
+        });
+        if let Some(stripped) = &stripped {
+            joined.push((i, stripped.clone()));
+        }
+        let param = stripped.as_ref().unwrap_or(param);
         if let Some((rewritten, delimiter)) = unexploded_as_string(doc, param) {
             notes.add(
                 format!("list parameter sent unexploded generated as a string: write its items joined by `{delimiter}`"),
@@ -75,7 +103,6 @@ fn parameters(doc: &mut Value, list_at: &str, notes: &mut Notes) {
             joined.push((i, rewritten));
             continue;
         }
-        let place = param.get("in").and_then(Value::as_str).unwrap_or("");
         let style = param.get("style").and_then(Value::as_str);
         let reason = if place == "cookie" {
             Some("a cookie parameter".to_owned())
@@ -282,7 +309,8 @@ mod tests {
             { "name": "one", "in": "query", "explode": false, "schema": { "type": "integer" } },
             { "name": "p", "in": "query", "style": "pipeDelimited", "schema": array },
             { "name": "h", "in": "header", "schema": array },
-            { "name": "H", "in": "query", "schema": array }
+            { "name": "H", "in": "query", "schema": array },
+            { "name": "n", "in": "header", "schema": { "type": "string", "nullable": true } }
         ] } } } });
         let mut notes = Notes::default();
         handle(&mut doc, &mut notes);
@@ -300,8 +328,13 @@ mod tests {
         assert!(notes.summary()[1].contains("joined by `|`"));
         assert_eq!(
             params.as_array().unwrap().len(),
-            6,
+            7,
             "`H` is `h` in Rust: left out"
+        );
+        assert_eq!(
+            params[6]["schema"],
+            json!({ "type": "string" }),
+            "no null header"
         );
         assert!(notes.summary()[2].starts_with("parameter not generated (its Rust name"));
     }

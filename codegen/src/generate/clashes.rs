@@ -24,8 +24,13 @@ pub fn separate(
 ) -> Result<Vec<String>, Failure> {
     // Each round renames at least one component to a name no type has: it ends.
     loop {
+        // Open enums are replaced types, which typify does not list: counted by key.
+        let open: Vec<String> = crate::generate::open_enums::components(doc)
+            .into_iter()
+            .map(|(key, _)| typify_type(key))
+            .collect();
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
-        for name in &names {
+        for name in names.iter().chain(&open) {
             *count.entry(name).or_default() += 1;
         }
         let keys: Vec<String> = doc
