@@ -76,6 +76,21 @@ pub fn emit(bodies: &BTreeSet<String>, facts: &Facts, doc: &Value) -> TokenStrea
     }
 }
 
+/// `T` of a type written `Option<T>`.
+fn option_inner(ty: &str) -> Option<TokenStream> {
+    let syn::Type::Path(path) = syn::parse_str::<syn::Type>(ty).ok()? else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match (last.ident == "Option", args.args.first()) {
+        (true, Some(syn::GenericArgument::Type(inner))) => Some(quote! { #inner }),
+        _ => None,
+    }
+}
+
 /// A struct's properties in the spec's order: `(field name, wire name)`.
 type Wire = Vec<(String, String)>;
 
@@ -155,7 +170,14 @@ fn builder(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream 
         let setter_doc = format!(" Sets `{wire_name}`.");
         match &field.option_of {
             Some(inner) => {
-                let inner: TokenStream = inner.parse().expect("a type typify wrote");
+                // A flattened optional field (Box's `subtype_1`) is `Option<T>` in the
+                // struct though typify's type of it is `Option<Option<T>>`: the setter
+                // takes `T`, what the field holds.
+                let inner: TokenStream = if *inner == field.ty {
+                    option_inner(&field.ty).unwrap_or_else(|| inner.parse().expect("a type"))
+                } else {
+                    inner.parse().expect("a type typify wrote")
+                };
                 fields.push(quote! { #ident: #ty });
                 setters.push(quote! {
                     #[doc = #setter_doc]
@@ -246,5 +268,21 @@ fn view(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inner_type_of_an_option_is_read() {
+        let inner = option_inner(":: std :: option :: Option < :: std :: string :: String >");
+        assert_eq!(
+            inner.map(|t| t.to_string()),
+            Some(":: std :: string :: String".to_owned())
+        );
+        assert!(option_inner("::std::vec::Vec<i64>").is_none());
+        assert!(option_inner("not a type <").is_none());
     }
 }
