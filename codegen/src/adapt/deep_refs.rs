@@ -48,7 +48,7 @@ pub fn hoist(doc: &mut Value) {
         };
         moved.insert(target, replacement);
     }
-    repoint(doc, &moved);
+    walk::repoint(doc, &moved);
 }
 
 /// A reference to a schema inside a component or an operation, not to a component.
@@ -83,32 +83,6 @@ fn free_name(doc: &Value, target: &str) -> String {
         .chain((2..).map(|n| format!("{base}{n}")))
         .find(|name| !taken(name))
         .expect("an unbounded sequence has a free name")
-}
-
-/// Replaces every `$ref` found in `moved` by where it went (following moves of moves).
-fn repoint(value: &mut Value, moved: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                for _ in 0..moved.len() {
-                    match moved.get(reference.as_str()) {
-                        Some(to) if to != reference => *reference = to.clone(),
-                        _ => break,
-                    }
-                }
-            }
-            for (key, child) in map.iter_mut() {
-                if !matches!(
-                    key.as_str(),
-                    "example" | "examples" | "default" | "enum" | "const"
-                ) {
-                    repoint(child, moved);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| repoint(v, moved)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

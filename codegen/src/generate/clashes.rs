@@ -89,27 +89,7 @@ fn rename(doc: &mut Value, from: &str, to: &str) {
         crate::spec::pointer::escape(from)
     );
     let new = format!("#/components/schemas/{}", crate::spec::pointer::escape(to));
-    repoint(doc, &old, &new, false);
-}
-
-/// `mapping`: the values of `value` are references (a discriminator's mapping).
-fn repoint(value: &mut Value, old: &str, new: &str, mapping: bool) {
-    match value {
-        Value::String(reference) if mapping && reference == old => *reference = new.to_owned(),
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                match (key.as_str(), &mut *child) {
-                    ("$ref", Value::String(reference)) if reference == old => {
-                        *reference = new.to_owned()
-                    }
-                    ("example" | "examples" | "default" | "enum" | "const", _) if !mapping => {}
-                    _ => repoint(child, old, new, mapping || key == "mapping"),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| repoint(v, old, new, false)),
-        _ => {}
-    }
+    crate::spec::walk::repoint(doc, &BTreeMap::from([(old, new)]));
 }
 
 #[cfg(test)]

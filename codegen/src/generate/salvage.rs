@@ -113,8 +113,10 @@ fn schemas_as_values(doc: &mut Value, notes: &mut Notes) {
             .filter_map(|name| {
                 let mut candidate = locate::schemas_only(doc, &walk::referenced_schemas(doc, name));
                 let failure = probe(&candidate).err()?;
-                let slot =
-                    candidate.pointer_mut(&format!("/components/schemas/{}", escape(name)))?;
+                let slot = candidate.pointer_mut(&format!(
+                    "/components/schemas/{}",
+                    crate::spec::pointer::escape(name)
+                ))?;
                 *slot = as_value(slot);
                 probe(&candidate).is_ok().then(|| (name.clone(), failure))
             })
@@ -148,11 +150,6 @@ fn as_value(schema: &Value) -> Value {
         }
     }
     Value::Object(kept)
-}
-
-/// A name as one JSON-pointer segment.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// The first part of `op` whose removal lets it generate: `(what, pointer)`.

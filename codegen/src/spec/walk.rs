@@ -289,3 +289,39 @@ pub fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet
     }
     seen
 }
+
+/// Points every `$ref` (and discriminator mapping value) found in `moved` at where it
+/// went, following moves of moves; literal data (examples, defaults, enum values) stays.
+pub fn repoint(value: &mut Value, moved: &std::collections::BTreeMap<String, String>) {
+    repoint_in(value, moved, false);
+}
+
+/// `mapping`: the values of `value` are references (a discriminator's mapping).
+fn repoint_in(
+    value: &mut Value,
+    moved: &std::collections::BTreeMap<String, String>,
+    mapping: bool,
+) {
+    let follow = |reference: &mut String| {
+        for _ in 0..moved.len() {
+            match moved.get(reference.as_str()) {
+                Some(to) if to != reference => *reference = to.clone(),
+                _ => break,
+            }
+        }
+    };
+    match value {
+        Value::String(reference) if mapping => follow(reference),
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), &mut *child) {
+                    ("$ref", Value::String(reference)) => follow(reference),
+                    ("example" | "examples" | "default" | "enum" | "const", _) if !mapping => {}
+                    _ => repoint_in(child, moved, mapping || key == "mapping"),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| repoint_in(v, moved, false)),
+        _ => {}
+    }
+}
