@@ -47,6 +47,7 @@ fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one(
         "tests/fixtures/good/deep-refs-and-raw-bodies.yaml",
         "tests/fixtures/good/json-only-escapes.json",
         "tests/fixtures/good/type-name-clashes.yaml",
+        "tests/fixtures/good/media-types.yaml",
         "tests/fixtures/good/openapi-3.2.yaml",
         synthetic.to_str().unwrap(),
         "openapi/openapi.yaml",

@@ -218,12 +218,19 @@ fn json_is_chosen_among_media_types_before_types_are_named() {
         rendered.contains("struct AResponse {\n    id: Option<String>\n}"),
         "{rendered}"
     );
-    let kinds: Vec<&str> = generated.notes.kinds().collect();
+    assert!(
+        rendered.contains("operation b(body: types::BBody) -> types::BResponse"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("operation b_patch()"), "{rendered}");
     assert_eq!(
-        kinds,
+        generated.notes.summary(),
         [
-            "only `application/json` is generated (dropped text/csv)",
-            "request media type(s) application/xml not generated",
+            "only `application/json` is generated (dropped text/csv) at #/paths/~1a/post/responses/200",
+            "repaired: a response `$ref` outside `#/components/responses/` read as the object it points at at #/paths/~1b/post/responses/200",
+            "request media type(s) application/json-patch+json not generated; the operation has no body at #/paths/~1b/patch/requestBody",
+            "request media type(s) application/xml not generated at #/paths/~1a/post/requestBody",
+            "request media type(s) multipart/form-data, text/csv not generated at #/paths/~1b/post/requestBody",
         ]
     );
 }

@@ -114,6 +114,7 @@ const SENDABLE: [&str; 5] = [
 fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Notes) {
     let body_at = format!("{}/requestBody", op.pointer);
     for at in generated_bodies(doc, op) {
+        inline_if_edited(doc, &at, at == body_at, notes);
         let Some(Value::Object(content)) = walk::pointer_get_mut(doc, &format!("{at}/content"))
         else {
             continue;
@@ -149,9 +150,57 @@ fn one_media_type_each(doc: &mut Value, op: &walk::OperationRef, notes: &mut Not
     }
 }
 
-pub(crate) fn sendable(media: &str) -> bool {
+/// Whether progenitor can send a request body of this media type: only the types it
+/// names (a `+json` type such as `application/json-patch+json` is refused).
+fn sendable(media: &str) -> bool {
     let base = media.split(';').next().unwrap_or(media).trim();
-    SENDABLE.contains(&base) || base.ends_with("+json")
+    SENDABLE.contains(&base)
+}
+
+/// A request body or response given by `$ref` (`components/requestBodies`,
+/// `components/responses`) whose media types are about to be cut down is copied into
+/// the operation first, so the edit reaches progenitor and the shared component stays
+/// as it is for the operations that use it unchanged. So is one whose `$ref` points
+/// into the other section (a response at `components/requestBodies/X`): progenitor
+/// looks it up by name in its own section and panics.
+fn inline_if_edited(doc: &mut Value, at: &str, request: bool, notes: &mut Notes) {
+    let Some(reference) = walk::pointer_get(doc, at)
+        .and_then(|holder| holder.get("$ref"))
+        .and_then(Value::as_str)
+    else {
+        return;
+    };
+    let section = if request {
+        "#/components/requestBodies/"
+    } else {
+        "#/components/responses/"
+    };
+    let misplaced = !reference.starts_with(section);
+    let Some(target) = crate::spec::pointer::resolve(doc, reference) else {
+        return;
+    };
+    let edited = target
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|content| {
+            content.len() > 1 || (request && content.keys().any(|m| !sendable(m)))
+        });
+    if !(edited || misplaced) {
+        return;
+    }
+    let copy = target.clone();
+    if let Some(slot) = walk::pointer_get_mut(doc, at) {
+        *slot = copy;
+    }
+    if misplaced {
+        notes.add(
+            format!(
+                "repaired: a {} `$ref` outside `{section}` read as the object it points at",
+                if request { "request body" } else { "response" }
+            ),
+            at,
+        );
+    }
 }
 
 /// Moves inline object schemas of request bodies and success responses into
