@@ -167,7 +167,6 @@ fn builder(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream 
         let wire_name = wire_of(wire, &field.name)
             .cloned()
             .unwrap_or_else(|| field.name.clone());
-        let setter_doc = format!(" Sets `{wire_name}`.");
         match &field.option_of {
             Some(inner) => {
                 // A flattened optional field (Box's `subtype_1`) is `Option<T>` in the
@@ -178,11 +177,13 @@ fn builder(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream 
                 } else {
                     inner.parse().expect("a type typify wrote")
                 };
+                let setter_doc = format!(
+                    " Sets `{wire_name}`: the value, an `Option` of it (`None` clears it), \
+                     or a `&str` for text."
+                );
                 fields.push(quote! { #ident: #ty });
                 setters.push(quote! {
                     #[doc = #setter_doc]
-                    /// Takes the value, an `Option` of it (`None` clears it), or a `&str`
-                    /// for text.
                     pub fn #ident(mut self, value: impl crate::IntoOptional<#inner>) -> Self {
                         self.#ident = value.into_optional();
                         self
@@ -192,6 +193,7 @@ fn builder(name: &str, facts: &StructFacts, wire: Option<&Wire>) -> TokenStream 
                 from.push(quote! { #ident: value.#ident });
             }
             None => {
+                let setter_doc = format!(" Sets `{wire_name}`.");
                 fields.push(quote! { #ident: ::std::option::Option<#ty> });
                 setters.push(quote! {
                     #[doc = #setter_doc]
