@@ -31,7 +31,10 @@ fn main() {
     }
 
     // Relative paths are relative to the crate root, which is the build script's cwd.
-    let generated = match knot_codegen::generate_file(&spec) {
+    // The crate's `schemars` feature decides whether the types derive `JsonSchema`.
+    let options = knot_codegen::Options::default()
+        .json_schema(std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some());
+    let generated = match knot_codegen::generate_file_with(&spec, &options) {
         Ok(generated) => generated,
         Err(error) => fail(&error.to_string()),
     };

@@ -41,7 +41,8 @@
 //! - [`KnotClient`]: one method per operation, each returning a builder from
 //!   [`operations`] whose `send()` validates, authenticates, retries and returns
 //!   [`Result`]; `.options(`[`RequestOptions`]`)` for one call's extras.
-//! - [`types`]: the spec's schemas as Rust types (serde, `schemars::JsonSchema`, builders).
+//! - [`types`]: the spec's schemas as Rust types (serde, `schemars::JsonSchema` with the
+//!   default feature `schemars`, builders).
 //! - [`Error`]: one error type to match on; [`Result`] its alias.
 //! - `mock` (feature `mock`): an in-process Knot stand-in for tests.
 //! - [`webhooks`]: verify Knot's webhook signatures, read the events.
@@ -98,7 +99,8 @@ pub use ext::session::{SESSION_LIFETIME, Session};
 pub use ext::validation::ValidationError;
 pub use progenitor_client::{ByteStream, ResponseValue};
 
-/// The spec's schemas as Rust types: serde, `schemars::JsonSchema`, `#[non_exhaustive]`;
+/// The spec's schemas as Rust types: serde, `schemars::JsonSchema` (feature `schemars`, on
+/// by default), `#[non_exhaustive]`;
 /// `X::builder()` for the ones requests carry, open enums for the values Knot sends.
 pub mod types {
     pub use crate::emitted::builder;

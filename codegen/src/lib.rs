@@ -21,6 +21,7 @@ pub mod error;
 pub mod generate;
 pub mod markers;
 pub mod notes;
+pub mod options;
 pub mod report;
 pub mod spec;
 
@@ -29,6 +30,7 @@ pub use spec::load;
 
 pub use error::SpecError;
 pub use notes::Notes;
+pub use options::Options;
 
 use serde_json::Value;
 
@@ -91,13 +93,26 @@ pub fn prepare(loaded: load::LoadedSpec) -> Result<PreparedSpec, SpecError> {
     })
 }
 
-/// The whole pipeline for the spec at `path`.
+/// The whole pipeline for the spec at `path`, with the default [`Options`].
 pub fn generate_file(path: &str) -> Result<Generated, SpecError> {
-    generate_prepared(prepare_file(path)?)
+    generate_file_with(path, &Options::default())
+}
+
+/// The whole pipeline for the spec at `path`.
+pub fn generate_file_with(path: &str, options: &Options) -> Result<Generated, SpecError> {
+    generate_prepared_with(prepare_file(path)?, options)
+}
+
+/// Generation from a prepared spec, with the default [`Options`].
+pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError> {
+    generate_prepared_with(prepared, &Options::default())
 }
 
 /// Generation from a prepared spec.
-pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError> {
+pub fn generate_prepared_with(
+    prepared: PreparedSpec,
+    options: &Options,
+) -> Result<Generated, SpecError> {
     let PreparedSpec {
         loaded,
         doc,
@@ -114,7 +129,7 @@ pub fn generate_prepared(prepared: PreparedSpec) -> Result<Generated, SpecError>
     let contract = contract::to_rust(&contract::extract(&doc));
     let mut adapted = doc.clone();
     adapt::adapt(&mut adapted, &mut notes);
-    let output = generate::generate(&mut adapted, &mut notes).map_err(fail)?;
+    let output = generate::generate(&mut adapted, &mut notes, options).map_err(fail)?;
     let file_name = std::path::Path::new(&loaded.path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -66,6 +66,7 @@ impl IntoOptional<Secret> for String {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Secret {
     fn schema_name() -> String {
         "Secret".to_owned()

@@ -18,6 +18,36 @@ fn cargo_check(spec: &str) -> Output {
     )
 }
 
+/// Without the `schemars` feature the types derive no `JsonSchema` and the crate builds
+/// without schemars: for the vendored spec, and for shapes whose `JsonSchema` impl typify
+/// writes by hand (an integer enum) or knot-api does (open enums, `Secret`).
+#[test]
+#[ignore = "builds the crate again: run by .ci/run"]
+fn the_crate_compiles_without_the_schemars_feature() {
+    for spec in [
+        "openapi/openapi.yaml",
+        "tests/fixtures/good/mixed-enums.yaml",
+        "tests/fixtures/good/type-name-clashes.yaml",
+    ] {
+        let output = common::regeneration::cargo_with_spec(
+            spec,
+            &[
+                "check",
+                "--lib",
+                "--no-default-features",
+                "--features",
+                "rustls,mock",
+                "--quiet",
+            ],
+        );
+        assert!(
+            output.status.success(),
+            "{spec} does not compile without `schemars`:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
 #[test]
 #[ignore = "builds the crate again: run by .ci/run"]
 fn the_crate_compiles_against_every_good_fixture_and_fails_cleanly_on_a_bad_one() {

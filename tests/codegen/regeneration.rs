@@ -12,6 +12,18 @@ fn generate(name: &str) -> knot_codegen::Generated {
 }
 
 #[test]
+fn json_schema_is_derived_only_when_asked_for() {
+    let spec = fixture("good/constructs-31.yaml");
+    let with = generate_file(&spec).unwrap();
+    let options = knot_codegen::Options::default().json_schema(false);
+    let without = knot_codegen::generate_file_with(&spec, &options).unwrap();
+    assert!(with.client.matches("schemars::JsonSchema").count() > 10);
+    assert_eq!(without.client.matches("JsonSchema").count(), 0);
+    assert_eq!(without.knot, with.knot);
+    assert_eq!(without.surface, with.surface);
+}
+
+#[test]
 fn constructs_fixture_generates_every_construct() {
     let generated = generate("good/constructs-31.yaml");
     // progenitor's client and knot-codegen's code beside it.
@@ -411,9 +423,11 @@ fn the_generator_survives_the_deepest_document_it_accepts() {
         doc
     };
     let mut notes = knot_codegen::Notes::default();
-    let code = knot_codegen::generate::generate(&mut doc(62), &mut notes).unwrap();
+    let code =
+        knot_codegen::generate::generate(&mut doc(62), &mut notes, &Default::default()).unwrap();
     assert!(code.client.contains("pub struct Deep {"));
-    let error = knot_codegen::generate::generate(&mut doc(63), &mut notes).unwrap_err();
+    let error = knot_codegen::generate::generate(&mut doc(63), &mut notes, &Default::default())
+        .unwrap_err();
     assert!(
         error.starts_with("the document nests deeper than 128 levels at #/components/"),
         "{error}"

@@ -50,13 +50,17 @@ pub struct Output {
 
 /// Generates the client for the adapted document `doc` (salvaged in place when an
 /// operation fails).
-pub fn generate(doc: &mut Value, notes: &mut Notes) -> Result<Output, String> {
+pub fn generate(
+    doc: &mut Value,
+    notes: &mut Notes,
+    options: &crate::Options,
+) -> Result<Output, String> {
     let (lost, names) = salvage::salvage(doc, notes)?;
     let names = clashes::separate(doc, names, notes).map_err(|f| locate::message(doc, f))?;
     let doc = &*doc;
     let (output, more_notes) = progenitor::on_large_stack(|| {
         let mut notes = Notes::default();
-        let run = progenitor::run(doc, &names).map_err(|f| locate::message(doc, f))?;
+        let run = progenitor::run(doc, &names, options).map_err(|f| locate::message(doc, f))?;
         let file: syn::File = syn::parse2(run.tokens)
             .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
         let methods = signatures::read(&file);

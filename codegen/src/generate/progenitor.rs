@@ -29,7 +29,7 @@ pub struct Run {
 }
 
 /// How the client is shaped, for every spec alike.
-fn base_settings() -> GenerationSettings {
+fn base_settings(options: &crate::Options) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         // Methods taking their parameters, on which knot-codegen's own builders sit; no
@@ -40,15 +40,21 @@ fn base_settings() -> GenerationSettings {
         // compile error rather than silently skipped auth.
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote::quote!(crate::ext::hooks::HookState))
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
+    if options.json_schema {
+        settings.with_derive("schemars::JsonSchema");
+    }
     settings
 }
 
 /// [`base_settings`] plus this document's renames and replacements; `non_exhaustive`
 /// lists the types (by typify's name before renames) to mark.
-fn settings_for(doc: &Value, non_exhaustive: &[String]) -> GenerationSettings {
-    let mut settings = base_settings();
+fn settings_for(
+    doc: &Value,
+    non_exhaustive: &[String],
+    options: &crate::Options,
+) -> GenerationSettings {
+    let mut settings = base_settings(options);
     let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object);
@@ -136,9 +142,9 @@ impl Failure {
 /// itself only through references), whoever calls this.
 ///
 /// `names` are the type names of the first run, as [`probe`] returns them.
-pub fn run(doc: &Value, names: &[String]) -> Result<Run, Failure> {
+pub fn run(doc: &Value, names: &[String], options: &crate::Options) -> Result<Run, Failure> {
     let spec = parse(doc)?;
-    let settings = settings_for(doc, names);
+    let settings = settings_for(doc, names, options);
     let mut generator = Generator::new(&settings);
     let tokens = generate(&mut generator, &spec)?;
     let facts = Facts::read(generator.get_type_space());
@@ -163,8 +169,9 @@ fn parse(doc: &Value) -> Result<openapiv3::OpenAPI, Failure> {
 }
 
 /// The first run: the names typify gives every struct, enum and newtype (before renames).
+/// Derives change neither the names nor what fails, so the default options serve.
 fn first_pass(doc: &Value, spec: &openapiv3::OpenAPI) -> Result<Vec<String>, Failure> {
-    let settings = settings_for(doc, &[]);
+    let settings = settings_for(doc, &[], &crate::Options::default());
     let mut generator = Generator::new(&settings);
     generate(&mut generator, spec)?;
     Ok(Facts::named_types(generator.get_type_space(), |renamed| {
