@@ -24,6 +24,29 @@ fn json_schema_is_derived_only_when_asked_for() {
 }
 
 #[test]
+fn enums_that_tag_union_variants_stay_closed_in_responses() {
+    let generated = generate("good/union-tags.yaml");
+    let client = &generated.client;
+    for tag in ["CardDetailsType", "WalletDetailsType", "SepaType"] {
+        assert!(
+            client.contains(&format!("::std::option::Option<{tag}>")),
+            "{tag} is not closed"
+        );
+        assert!(
+            !client.contains(&format!("open_enums::{tag}")),
+            "{tag} is open"
+        );
+    }
+    // A response enum that tags nothing is open as before.
+    assert!(client.contains("open_enums::PaymentStatus"));
+    assert!(
+        generated.notes.is_empty(),
+        "{:?}",
+        generated.notes.summary()
+    );
+}
+
+#[test]
 fn constructs_fixture_generates_every_construct() {
     let generated = generate("good/constructs-31.yaml");
     // progenitor's client and knot-codegen's code beside it.

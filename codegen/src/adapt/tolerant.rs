@@ -14,6 +14,8 @@
 //!   writes it as an open enum (`Unknown(String)` keeps any other value) in typify's place.
 //!   An enum inside an inline response schema (no name to give it) becomes a string
 //!   whose docs list the known values.
+//!   The enum properties that tell a `oneOf`/`anyOf`'s variants apart stay closed, so
+//!   each value decodes into the variant it names.
 //! - **Responses tolerate unknown fields** (`additionalProperties: false` is dropped
 //!   from response schemas).
 //! - `format: uuid` stays a `String` (Knot's session ids are not RFC 4122 UUIDs);
@@ -42,8 +44,9 @@ pub fn adapt(doc: &mut Value, notes: &mut Notes) {
         hoist_inline_bodies(doc, &op);
     }
     let response_schemas = response_reachable(doc);
+    let closed = union_tags(doc);
     for at in &response_schemas {
-        open_response_schema(doc, at);
+        open_response_schema(doc, at, &closed);
     }
     for op in walk::operations(doc) {
         single_success(doc, &op, notes);
@@ -286,7 +289,83 @@ fn response_reachable(doc: &Value) -> Vec<String> {
     roots
 }
 
-fn open_response_schema(doc: &mut Value, root: &str) {
+/// Pointers of the string enums that tell the variants of a `oneOf`/`anyOf` apart: the
+/// discriminator's property, and any property that is an enum in two or more variants
+/// with different values (`type: [card]`, `type: [wallet]`), read through `$ref` and the
+/// `allOf` parts a variant is made of. They stay closed: the generated union is untagged,
+/// so serde takes the first variant that decodes, and a variant whose fields are all
+/// optional would take every value through an open tag and drop the fields it does not
+/// have (Adyen's Google Pay and SEPA payment methods decoded as `CardDetails`). Other
+/// enums in the variants stay open.
+fn union_tags(doc: &Value) -> BTreeSet<String> {
+    let target = |at: &str, schema: &Value| match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference.to_owned(),
+        None => at.to_owned(),
+    };
+    let mut closed = BTreeSet::new();
+    let mut stack = walk::schema_roots(doc);
+    let mut seen = BTreeSet::new();
+    while let Some(at) = stack.pop() {
+        let Some(schema) = walk::pointer_get(doc, &at) else {
+            continue;
+        };
+        let discriminator = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str);
+        for key in ["oneOf", "anyOf"] {
+            let Some(Value::Array(branches)) = schema.get(key) else {
+                continue;
+            };
+            // Property name → (pointer of its enum schema, its values), per variant.
+            let mut enums: std::collections::BTreeMap<&str, Vec<(String, &Value)>> =
+                Default::default();
+            for (i, branch) in branches.iter().enumerate() {
+                let mut parts = vec![target(&format!("{}/{i}", join(&at, key)), branch)];
+                let mut visited = BTreeSet::new();
+                while let Some(part_at) = parts.pop() {
+                    let Some(part) = walk::pointer_get(doc, &part_at) else {
+                        continue;
+                    };
+                    if !visited.insert(part_at.clone()) {
+                        continue;
+                    }
+                    if let Some(Value::Array(members)) = part.get("allOf") {
+                        for (j, member) in members.iter().enumerate() {
+                            parts.push(target(&format!("{}/{j}", join(&part_at, "allOf")), member));
+                        }
+                    }
+                    let Some(Value::Object(properties)) = part.get("properties") else {
+                        continue;
+                    };
+                    for (name, property) in properties {
+                        let enum_at = target(&join(&join(&part_at, "properties"), name), property);
+                        let values = walk::pointer_get(doc, &enum_at)
+                            .and_then(Value::as_object)
+                            .filter(|map| is_string_enum(map))
+                            .and_then(|map| map.get("enum"));
+                        if let Some(values) = values {
+                            enums.entry(name).or_default().push((enum_at, values));
+                        }
+                    }
+                }
+            }
+            for (name, found) in enums {
+                let distinct: BTreeSet<String> = found.iter().map(|(_, v)| v.to_string()).collect();
+                if Some(name) == discriminator || (found.len() >= 2 && distinct.len() >= 2) {
+                    closed.extend(found.into_iter().map(|(enum_at, _)| enum_at));
+                }
+            }
+        }
+        stack.extend(
+            walk::child_schemas(schema, &at)
+                .into_iter()
+                .filter(|child| seen.insert(child.clone())),
+        );
+    }
+    closed
+}
+
+fn open_response_schema(doc: &mut Value, root: &str, closed: &BTreeSet<String>) {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(at) = stack.pop() {
@@ -305,7 +384,7 @@ fn open_response_schema(doc: &mut Value, root: &str) {
             if map.get("additionalProperties") == Some(&Value::Bool(false)) {
                 map.remove("additionalProperties");
             }
-            if is_string_enum(map) {
+            if is_string_enum(map) && !closed.contains(&at) {
                 if at == root && root.starts_with("#/components/schemas/") {
                     map.insert(OPEN_ENUM.into(), Value::Bool(true));
                 } else if let Some(name) = name {
