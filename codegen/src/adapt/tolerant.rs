@@ -473,11 +473,11 @@ fn open_as_string(map: &mut Map<String, Value>) {
 fn enum_name(root: &str, at: &str) -> Option<String> {
     let schema = root.strip_prefix("#/components/schemas/")?;
     let rest = at.strip_prefix(root)?;
-    let mut name = pascal(&unescape(schema));
+    let mut name = pascal(&crate::spec::pointer::unescape(schema));
     let mut parts = rest.split('/').filter(|p| !p.is_empty());
     while let Some(keyword) = parts.next() {
         match keyword {
-            "properties" => name.push_str(&pascal(&unescape(parts.next()?))),
+            "properties" => name.push_str(&pascal(&crate::spec::pointer::unescape(parts.next()?))),
             "items" => name.push_str("Item"),
             "additionalProperties" => name.push_str("Value"),
             "allOf" | "anyOf" | "oneOf" => name.push_str(&format!("Variant{}", parts.next()?)),
@@ -485,11 +485,6 @@ fn enum_name(root: &str, at: &str) -> Option<String> {
         }
     }
     Some(name)
-}
-
-/// One JSON pointer token back to the name it encodes.
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// `error_code` → `ErrorCode`: names for the component schemas this step creates.

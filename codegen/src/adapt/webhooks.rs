@@ -54,7 +54,7 @@ pub fn extract(doc: &mut Value, notes: &mut Notes) -> Vec<WebhookType> {
         };
         let name = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => match reference.strip_prefix("#/components/schemas/") {
-                Some(name) if !name.contains('/') => name.replace("~1", "/").replace("~0", "~"),
+                Some(name) if !name.contains('/') => crate::spec::pointer::unescape(name),
                 _ => {
                     notes.add(
                         format!("webhook `{key}` refers to a schema outside components; it stays untyped"),

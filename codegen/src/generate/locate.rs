@@ -159,7 +159,7 @@ fn reachable_schemas(doc: &Value, from: &Value) -> BTreeSet<String> {
             continue;
         }
         if kind == "schemas" {
-            schemas.insert(name.replace("~1", "/").replace("~0", "~"));
+            schemas.insert(crate::spec::pointer::unescape(name));
         }
         if let Some(target) = walk::pointer_get(doc, &component) {
             walk::refs(target, &component, &mut found);

@@ -195,7 +195,7 @@ fn without_one_part(doc: &Value, op: &walk::OperationRef) -> Option<(String, Str
 /// Removes the value at `at` (an object member or array element).
 fn remove(doc: &mut Value, at: &str) -> Option<Value> {
     let (parent, last) = at.rsplit_once('/')?;
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::spec::pointer::unescape(last);
     match walk::pointer_get_mut(doc, parent)? {
         Value::Object(map) => map.remove(&key),
         Value::Array(items) => {

@@ -305,8 +305,7 @@ fn component_target(generated: &Generated, schema: Option<&Value>, code: &str) -
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
     {
         Some(name) => {
-            let ty =
-                crate::generate::names::component_type(&name.replace("~1", "/").replace("~0", "~"));
+            let ty = crate::generate::names::component_type(&crate::spec::pointer::unescape(name));
             if generated.types.contains(&ty) {
                 Target::Type(format!("types::{ty}"))
             } else {

@@ -201,11 +201,7 @@ fn describe_cycle(cycle: &[Step]) -> String {
     let order: Vec<&Step> = (0..=n).map(|i| &places[(start + i) % n]).collect();
     let label = |at: &str| {
         if is_schema(at) {
-            at.rsplit('/')
-                .next()
-                .unwrap_or(at)
-                .replace("~1", "/")
-                .replace("~0", "~")
+            crate::spec::pointer::unescape(at.rsplit('/').next().unwrap_or(at))
         } else {
             at.to_owned()
         }

@@ -207,7 +207,7 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
         .trim_start_matches('#')
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(crate::spec::pointer::unescape)
         .collect();
     let lines: Vec<&str> = text.lines().collect();
     let mut start = 0usize;

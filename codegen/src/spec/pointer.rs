@@ -7,6 +7,11 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// One reference token back to the name it encodes (`~1` → `/`, then `~0` → `~`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends one token to a pointer.
 pub fn join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape(token))
@@ -35,7 +40,7 @@ fn tokens(reference: &str) -> Option<Vec<String>> {
         pointer
             .strip_prefix('/')?
             .split('/')
-            .map(|token| percent_decode(&token.replace("~1", "/").replace("~0", "~")))
+            .map(|token| percent_decode(&unescape(token)))
             .collect(),
     )
 }

@@ -280,7 +280,7 @@ pub fn referenced_schemas(doc: &Value, name: &str) -> std::collections::BTreeSet
         refs(schema, &at, &mut found);
         for (reference, _) in found {
             if let Some(target) = reference.strip_prefix("#/components/schemas/") {
-                let target = target.replace("~1", "/").replace("~0", "~");
+                let target = crate::spec::pointer::unescape(target);
                 if seen.insert(target.clone()) {
                     queue.push(target);
                 }
